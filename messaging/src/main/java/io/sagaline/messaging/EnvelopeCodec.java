@@ -1,0 +1,70 @@
+package io.sagaline.messaging;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns envelopes into the JSON text stored in the outbox and carried by Kafka, and back.
+ * Thread-safe.
+ */
+public final class EnvelopeCodec {
+
+    /** The largest message a consumer accepts; larger ones are dead-lettered unparsed. */
+    public static final int MAX_MESSAGE_CHARS = 1 << 20;
+
+    private final JsonMapper mapper;
+
+    public EnvelopeCodec(JsonMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public String encode(Envelope envelope) {
+        return mapper.writeValueAsString(envelope);
+    }
+
+    /**
+     * Parses a message value.
+     *
+     * @throws MalformedMessageException if the value is null, too large, not JSON, or not an
+     *     envelope with all its required fields
+     */
+    public Envelope decode(String value) {
+        if (value == null) {
+            throw new MalformedMessageException("message has no value");
+        }
+        if (value.length() > MAX_MESSAGE_CHARS) {
+            throw new MalformedMessageException(
+                    "message of " + value.length() + " chars exceeds the limit of " + MAX_MESSAGE_CHARS);
+        }
+        try {
+            return mapper.readValue(value, Envelope.class);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new MalformedMessageException("not a Sagaline envelope: " + firstLine(e.getMessage()), e);
+        } catch (NullPointerException e) {
+            throw new MalformedMessageException("envelope misses a required field: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a payload as the given record type. */
+    public <T> T payload(Envelope envelope, Class<T> type) {
+        try {
+            return mapper.treeToValue(envelope.payload(), type);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new MalformedMessageException(
+                    envelope.type() + " payload does not parse: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Writes a payload record as a JSON tree, for {@link Envelope#command} and {@link Envelope#reply}. */
+    public tools.jackson.databind.JsonNode toTree(Object payload) {
+        return mapper.valueToTree(payload);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,53 @@
+package io.sagaline.messaging;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings under {@code sagaline.messaging}.
+ *
+ * @param inbox how long consumed message ids are kept, and how often old ones are purged
+ * @param retry how a Kafka listener retries a failing message before dead-lettering it
+ * @param topics whether and how a service declares Sagaline's topics on start
+ */
+@ConfigurationProperties("sagaline.messaging")
+public record MessagingProperties(
+        @DefaultValue InboxSettings inbox,
+        @DefaultValue RetrySettings retry,
+        @DefaultValue TopicSettings topics) {
+
+    /**
+     * @param retention how long a consumed message id is remembered; a redelivery older than this
+     *     is applied again, so keep it above the replay window of the relay and Kafka's retention
+     * @param purgeInterval how often expired ids are deleted
+     * @param purgeBatchSize how many ids one purge statement deletes, to keep transactions short
+     */
+    public record InboxSettings(
+            @DefaultValue("7d") Duration retention,
+            @DefaultValue("1h") Duration purgeInterval,
+            @DefaultValue("10000") int purgeBatchSize) {}
+
+    /**
+     * @param attempts retries after the first failure, before the message goes to its dead-letter
+     *     topic
+     * @param initialInterval wait before the first retry
+     * @param multiplier growth of the wait per retry
+     * @param maxInterval the longest wait between retries
+     */
+    public record RetrySettings(
+            @DefaultValue("3") int attempts,
+            @DefaultValue("200ms") Duration initialInterval,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("2s") Duration maxInterval) {}
+
+    /**
+     * @param create declare the consumed topics and their dead-letter topics on start
+     * @param partitions partitions per topic: the unit of consumer parallelism
+     * @param replicationFactor copies of each partition; 3 in production, 1 for a single broker
+     */
+    public record TopicSettings(
+            @DefaultValue("true") boolean create,
+            @DefaultValue("6") int partitions,
+            @DefaultValue("1") short replicationFactor) {}
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.sagaline.messaging.internal;
+
+import org.jspecify.annotations.NullMarked;
