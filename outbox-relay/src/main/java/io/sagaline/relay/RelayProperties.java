@@ -1,0 +1,55 @@
+package io.sagaline.relay;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings under {@code sagaline.relay}.
+ *
+ * @param host PostgreSQL host of the service databases
+ * @param port PostgreSQL port
+ * @param user a role with REPLICATION that owns (or is a member of the owner of) each outbox table
+ * @param password that role's password; there is no built-in default outside the local profile
+ * @param databases the databases to relay, one engine each
+ * @param pollInterval how long Debezium waits when the WAL has nothing new, and how long it gathers
+ *     a batch: the main term of relay latency, and the main term of idle CPU (see
+ *     docs/adr/0003-relay-latency.md)
+ * @param maxBatchSize the largest batch one engine hands to Kafka at once
+ * @param heartbeatInterval how often an idle database's slot is moved forward
+ * @param offsetFlushInterval how often acknowledged positions are stored; after a crash at most
+ *     this much is published a second time
+ * @param offsetsTable the table, in each relayed database, holding that database's positions
+ * @param restartBackoff first wait before a failed engine is restarted; doubles up to
+ *     {@code maxRestartBackoff}
+ * @param maxRestartBackoff longest wait between restarts of a failing engine
+ */
+@ConfigurationProperties("sagaline.relay")
+public record RelayProperties(
+        @DefaultValue("localhost") String host,
+        @DefaultValue("5432") int port,
+        @DefaultValue("sagaline_relay") String user,
+        String password,
+
+        @DefaultValue({"orchestrator", "payment", "inventory", "shipment", "notification"})
+        List<String> databases,
+
+        @DefaultValue("5ms") Duration pollInterval,
+        @DefaultValue("2048") int maxBatchSize,
+        @DefaultValue("10s") Duration heartbeatInterval,
+        @DefaultValue("1s") Duration offsetFlushInterval,
+        @DefaultValue("relay_offsets") String offsetsTable,
+        @DefaultValue("1s") Duration restartBackoff,
+        @DefaultValue("1m") Duration maxRestartBackoff) {
+
+    public RelayProperties {
+        if (password == null || password.isBlank()) {
+            throw new IllegalArgumentException(
+                    "sagaline.relay.password is required (SAGALINE_RELAY_PASSWORD); only the local profile has a default");
+        }
+        if (databases.isEmpty()) {
+            throw new IllegalArgumentException("sagaline.relay.databases names no database to relay");
+        }
+    }
+}

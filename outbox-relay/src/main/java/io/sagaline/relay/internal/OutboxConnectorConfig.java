@@ -1,0 +1,106 @@
+package io.sagaline.relay.internal;
+
+import io.sagaline.relay.RelayProperties;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The Debezium settings of one database's engine. The settings that shape what reaches Kafka are
+ * the same as those of the Kafka Connect connectors in {@code infra/connect/}, so the scaled-out
+ * relay publishes the same messages; a test holds the two together.
+ */
+final class OutboxConnectorConfig {
+
+    static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+
+    private OutboxConnectorConfig() {}
+
+    /** What decides which rows are read and what is published: identical on Kafka Connect. */
+    static Map<String, String> routing(String database) {
+        String prefix = topicPrefix(database);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        config.put("plugin.name", "pgoutput");
+        config.put("database.dbname", database);
+        config.put("topic.prefix", prefix);
+        config.put("slot.name", slotName(database));
+        config.put("publication.name", "sagaline_outbox");
+        config.put("publication.autocreate.mode", "filtered");
+        config.put("table.include.list", "public.outbox,public.relay_heartbeat");
+        // The outbox is empty by design (insert-then-delete), so there is nothing to snapshot.
+        config.put("snapshot.mode", "no_data");
+        config.put("slot.drop.on.stop", "false");
+        config.put("heartbeat.interval.ms", "10000");
+        config.put(
+                "heartbeat.action.query",
+                "INSERT INTO relay_heartbeat (id, beat_at) VALUES (1, now()) "
+                        + "ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at");
+        config.put("transforms", "dropHeartbeatRows,outbox");
+        config.put("transforms.dropHeartbeatRows.type", "org.apache.kafka.connect.transforms.Filter");
+        config.put("transforms.dropHeartbeatRows.predicate", "isHeartbeatRow");
+        config.put("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
+        config.put("transforms.outbox.predicate", "isOutboxRow");
+        config.put("transforms.outbox.route.by.field", "aggregatetype");
+        config.put("transforms.outbox.route.topic.replacement", "${routedByValue}");
+        config.put("transforms.outbox.table.field.event.key", "aggregateid");
+        config.put(
+                "transforms.outbox.table.fields.additional.placement",
+                "id:header:sagaline-message-id,type:header:sagaline-message-type");
+        config.put("transforms.outbox.table.expand.json.payload", "false");
+        config.put("predicates", "isOutboxRow,isHeartbeatRow");
+        config.put("predicates.isOutboxRow.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+        config.put("predicates.isOutboxRow.pattern", prefix.replace(".", "\\.") + "\\.public\\.outbox");
+        config.put("predicates.isHeartbeatRow.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+        config.put("predicates.isHeartbeatRow.pattern", prefix.replace(".", "\\.") + "\\.public\\.relay_heartbeat");
+        return config;
+    }
+
+    /** The full embedded-engine configuration: routing plus connection, offsets and tuning. */
+    static Properties engine(RelayProperties relay, String database) {
+        Properties props = new Properties();
+        props.putAll(routing(database));
+        props.setProperty("name", "sagaline-outbox-" + database);
+        props.setProperty("database.hostname", relay.host());
+        props.setProperty("database.port", Integer.toString(relay.port()));
+        props.setProperty("database.user", relay.user());
+        props.setProperty("database.password", relay.password());
+        props.setProperty(
+                "heartbeat.interval.ms", Long.toString(relay.heartbeatInterval().toMillis()));
+        props.setProperty(
+                "poll.interval.ms",
+                Long.toString(Math.max(1, relay.pollInterval().toMillis())));
+        props.setProperty("max.batch.size", Integer.toString(relay.maxBatchSize()));
+        props.setProperty("max.queue.size", Integer.toString(relay.maxBatchSize() * 4));
+
+        // Positions live in the relayed database itself: durable, backed up with the data they
+        // describe, and gone with it.
+        props.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
+        props.setProperty("offset.storage.jdbc.connection.url", jdbcUrl(relay, database));
+        props.setProperty("offset.storage.jdbc.connection.user", relay.user());
+        props.setProperty("offset.storage.jdbc.connection.password", relay.password());
+        props.setProperty("offset.storage.jdbc.table.name", relay.offsetsTable());
+        props.setProperty(
+                "offset.flush.interval.ms",
+                Long.toString(relay.offsetFlushInterval().toMillis()));
+        props.setProperty("offset.flush.timeout.ms", "10000");
+
+        // Records are forwarded in order by one consumer per engine; ordering per key depends on it.
+        props.setProperty("record.processing.order", "ORDERED");
+        props.setProperty("errors.max.retries", "3");
+        props.setProperty("errors.retry.delay.initial.ms", "500");
+        return props;
+    }
+
+    static String jdbcUrl(RelayProperties relay, String database) {
+        return "jdbc:postgresql://" + relay.host() + ":" + relay.port() + "/" + database;
+    }
+
+    static String slotName(String database) {
+        return "sagaline_outbox_" + database;
+    }
+
+    static String topicPrefix(String database) {
+        return "sagaline." + database;
+    }
+}

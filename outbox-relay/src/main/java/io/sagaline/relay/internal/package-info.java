@@ -1,0 +1,4 @@
+@NullMarked
+package io.sagaline.relay.internal;
+
+import org.jspecify.annotations.NullMarked;
