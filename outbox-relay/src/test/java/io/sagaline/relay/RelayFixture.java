@@ -1,0 +1,140 @@
+package io.sagaline.relay;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.messaging.OutboxWriter;
+import io.sagaline.messaging.SagaId;
+import io.sagaline.testing.JavaProcess;
+import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.TestDatabase;
+import io.sagaline.testing.TestInfrastructure;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Fresh service databases with the messaging schema, the relay jar running against them as its
+ * own process, and a way to write outbox messages the way services do.
+ */
+final class RelayFixture implements AutoCloseable {
+
+    static final List<String> SERVICES = List.of("orchestrator", "payment", "inventory", "shipment", "notification");
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final EnvelopeCodec CODEC = new EnvelopeCodec(JSON);
+
+    private final PostgresServer postgres = TestInfrastructure.postgres();
+    private final Map<String, Service> services = new LinkedHashMap<>();
+    private final List<JavaProcess> relays = new ArrayList<>();
+    private final String bootstrapServers;
+    private final int httpPort = freePort();
+
+    /** A service database and the outbox writer over it. */
+    record Service(TestDatabase database, HikariDataSource dataSource, OutboxWriter outbox, TransactionTemplate tx) {
+
+        void write(String destination, Envelope envelope) {
+            tx.executeWithoutResult(status -> outbox.append(destination, envelope));
+        }
+
+        void writeAndRollBack(String destination, Envelope envelope) {
+            tx.executeWithoutResult(status -> {
+                outbox.append(destination, envelope);
+                status.setRollbackOnly();
+            });
+        }
+
+        void inTransaction(Consumer<TransactionStatus> work) {
+            tx.executeWithoutResult(work);
+        }
+    }
+
+    RelayFixture(String prefix, String bootstrapServers, List<String> services) {
+        this.bootstrapServers = bootstrapServers;
+        String runId = PostgresServer.uniqueName(prefix);
+        for (String service : services) {
+            TestDatabase database = postgres.createDatabase(runId + "_" + service);
+            HikariDataSource dataSource = postgres.dataSource(database);
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/messaging")
+                    .load()
+                    .migrate();
+            var tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+            this.services.put(
+                    service,
+                    new Service(database, dataSource, new OutboxWriter(JdbcClient.create(dataSource), CODEC), tx));
+        }
+    }
+
+    Service service(String name) {
+        return services.get(name);
+    }
+
+    List<Service> services() {
+        return List.copyOf(services.values());
+    }
+
+    /** Starts the relay jar over every fixture database and waits until all its engines stream. */
+    JavaProcess startRelay() {
+        var credentials = postgres.relayCredentials();
+        JavaProcess relay = JavaProcess.builder(Path.of("target", "sagaline-outbox-relay.jar"))
+                .env("SAGALINE_RELAY_HOST", postgres.host())
+                .env("SAGALINE_RELAY_PORT", Integer.toString(postgres.port()))
+                .env("SAGALINE_RELAY_USER", credentials.user())
+                .env("SAGALINE_RELAY_PASSWORD", credentials.password())
+                .env("SAGALINE_RELAY_DATABASES", String.join(",", databaseNames()))
+                .env("SAGALINE_RELAY_HTTP_PORT", Integer.toString(httpPort))
+                .env("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)
+                .jvmArg("-Xmx512m")
+                .logFile(Path.of("target", "relay-logs", databaseNames().getFirst() + "-" + relays.size() + ".log"))
+                .build()
+                .start();
+        relays.add(relay);
+        relay.awaitHealthy(URI.create("http://127.0.0.1:" + httpPort + "/actuator/health"), Duration.ofSeconds(90));
+        return relay;
+    }
+
+    List<String> databaseNames() {
+        return services.values().stream().map(s -> s.database().name()).toList();
+    }
+
+    static Envelope message(SagaId sagaId, String type, int sequence) {
+        return Envelope.command(
+                sagaId,
+                type,
+                JSON.createObjectNode().put("sequence", sequence),
+                sagaId + ":" + type + ":" + sequence,
+                Instant.now());
+    }
+
+    @Override
+    public void close() {
+        relays.forEach(JavaProcess::close);
+        for (Service service : services.values()) {
+            service.dataSource().close();
+            postgres.dropDatabase(service.database().name());
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
