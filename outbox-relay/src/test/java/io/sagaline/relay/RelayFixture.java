@@ -37,6 +37,9 @@ final class RelayFixture implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final EnvelopeCodec CODEC = new EnvelopeCodec(JSON);
 
+    /** The module's build folder, wherever the caller runs from: the relay jar is packaged there. */
+    static final Path TARGET = targetFolder();
+
     private final PostgresServer postgres = TestInfrastructure.postgres();
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final List<JavaProcess> relays = new ArrayList<>();
@@ -90,8 +93,13 @@ final class RelayFixture implements AutoCloseable {
 
     /** Starts the relay jar over every fixture database and waits until all its engines stream. */
     JavaProcess startRelay() {
+        return startRelay(Map.of());
+    }
+
+    /** Starts the relay with extra environment, such as {@code SAGALINE_RELAY_POLL_INTERVAL}. */
+    JavaProcess startRelay(Map<String, String> environment) {
         var credentials = postgres.relayCredentials();
-        JavaProcess relay = JavaProcess.builder(Path.of("target", "sagaline-outbox-relay.jar"))
+        JavaProcess relay = JavaProcess.builder(TARGET.resolve("sagaline-outbox-relay.jar"))
                 .env("SAGALINE_RELAY_HOST", postgres.host())
                 .env("SAGALINE_RELAY_PORT", Integer.toString(postgres.port()))
                 .env("SAGALINE_RELAY_USER", credentials.user())
@@ -99,8 +107,10 @@ final class RelayFixture implements AutoCloseable {
                 .env("SAGALINE_RELAY_DATABASES", String.join(",", databaseNames()))
                 .env("SAGALINE_RELAY_HTTP_PORT", Integer.toString(httpPort))
                 .env("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)
+                .env(environment)
                 .jvmArg("-Xmx512m")
-                .logFile(Path.of("target", "relay-logs", databaseNames().getFirst() + "-" + relays.size() + ".log"))
+                .logFile(
+                        TARGET.resolve("relay-logs").resolve(databaseNames().getFirst() + "-" + relays.size() + ".log"))
                 .build()
                 .start();
         relays.add(relay);
@@ -127,6 +137,19 @@ final class RelayFixture implements AutoCloseable {
         for (Service service : services.values()) {
             service.dataSource().close();
             postgres.dropDatabase(service.database().name());
+        }
+    }
+
+    private static Path targetFolder() {
+        try {
+            Path testClasses = Path.of(RelayFixture.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return testClasses.getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,314 @@
+package io.sagaline.relay;
+
+import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.SagaId;
+import io.sagaline.testing.JavaProcess;
+import io.sagaline.testing.KafkaServer;
+import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.TestInfrastructure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Measures the relay as a user runs it: the relay jar as its own process over N databases, writers
+ * committing outbox rows at a fixed total rate (open loop), and a Kafka consumer timing each
+ * message from the writer's commit to its arrival. Prints throughput, latency percentiles, and the
+ * relay's CPU while idle and under load.
+ *
+ * <p>Arguments (all optional): {@code databases=5 rate=1000 seconds=30 warmup=5 idle=10
+ * pollInterval=5ms burst=20000}. Run with {@code bench/relay} (docs/benchmarks.md).
+ */
+public final class RelayBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        int databases = Integer.parseInt(options.getOrDefault("databases", "5"));
+        int rate = Integer.parseInt(options.getOrDefault("rate", "1000"));
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "30"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
+        int idleSeconds = Integer.parseInt(options.getOrDefault("idle", "10"));
+        int burst = Integer.parseInt(options.getOrDefault("burst", "20000"));
+        String pollInterval = options.getOrDefault("pollInterval", "5ms");
+
+        KafkaServer kafka = TestInfrastructure.kafka();
+        String topic = PostgresServer.uniqueName("relaybench") + ".out";
+        kafka.createTopics(6, topic);
+        List<String> services = RelayFixture.SERVICES.subList(0, Math.min(databases, RelayFixture.SERVICES.size()));
+        System.out.printf(
+                "Relay benchmark: %d databases, %d msg/s in total, %d s (+%d s warm-up), poll interval %s%n",
+                services.size(), rate, seconds, warmup, pollInterval);
+        System.out.printf(
+                "Machine: %d cores, %d GiB max heap here, %s %s; PostgreSQL, Kafka, relay and load on one host%n",
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 30,
+                System.getProperty("os.name"),
+                System.getProperty("os.version"));
+
+        try (var fixture = new RelayFixture("relaybench", kafka.bootstrapServers(), services)) {
+            System.out.println("[1/4] starting the relay process ...");
+            JavaProcess relay = fixture.startRelay(Map.of("SAGALINE_RELAY_POLL_INTERVAL", pollInterval));
+            var probe = new LatencyProbe(kafka.bootstrapServers(), topic);
+            probe.start();
+            // Settle the engines and the consumer group before anything is timed.
+            writeAtRate(fixture, topic, rate, 2, probe, false);
+
+            System.out.printf("[2/4] idle CPU of the relay over %d s ...%n", idleSeconds);
+            double idleCpu = cpuShare(relay.pid(), Duration.ofSeconds(idleSeconds), () -> {});
+
+            System.out.printf("[3/4] %d msg/s for %d s warm-up, then %d s measured ...%n", rate, warmup, seconds);
+            writeAtRate(fixture, topic, rate, warmup, probe, false);
+            probe.awaitDrained(Duration.ofSeconds(30));
+            probe.reset();
+            long loadStart = System.nanoTime();
+            double[] loadCpu = new double[1];
+            loadCpu[0] =
+                    cpuShare(relay.pid(), Duration.ZERO, () -> writeAtRate(fixture, topic, rate, seconds, probe, true));
+            probe.awaitDrained(Duration.ofSeconds(60));
+            double elapsed = (System.nanoTime() - loadStart) / 1e9;
+            Histogram latency = probe.histogram();
+
+            System.out.printf("[4/4] burst of %d messages written as fast as possible ...%n", burst);
+            double burstRate = burst(fixture, topic, burst, probe);
+            probe.close();
+
+            System.out.println();
+            System.out.printf(
+                    "| databases | offered msg/s | delivered msg/s | p50 ms | p90 ms | p99 ms | max ms | relay CPU idle | relay CPU at load | burst drain msg/s |%n");
+            System.out.printf("|---|---|---|---|---|---|---|---|---|---|%n");
+            System.out.printf(
+                    "| %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f%% | %.1f%% | %.0f |%n",
+                    services.size(),
+                    rate,
+                    latency.getTotalCount() / elapsed,
+                    ms(latency, 50),
+                    ms(latency, 90),
+                    ms(latency, 99),
+                    latency.getMaxValue() / 1000.0,
+                    idleCpu * 100,
+                    loadCpu[0] * 100,
+                    burstRate);
+            System.out.println("(CPU as a share of one core; latency from the writer's commit to the consumer's poll)");
+        }
+    }
+
+    private static double ms(Histogram histogram, double percentile) {
+        return histogram.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** Open-loop writes: one thread per database, each at its share of the rate. */
+    private static void writeAtRate(
+            RelayFixture fixture, String topic, int rate, int seconds, LatencyProbe probe, boolean progress) {
+        List<RelayFixture.Service> services = fixture.services();
+        long perDatabase = Math.max(1, rate / services.size());
+        long intervalNanos = 1_000_000_000L / perDatabase;
+        long total = perDatabase * seconds;
+        AtomicLong written = new AtomicLong();
+        List<Thread> writers = new ArrayList<>();
+        for (RelayFixture.Service service : services) {
+            writers.add(Thread.ofPlatform().start(() -> {
+                SagaId saga = SagaId.random();
+                long next = System.nanoTime();
+                for (long i = 0; i < total; i++) {
+                    LockSupport.parkNanos(next - System.nanoTime());
+                    Envelope message = RelayFixture.message(saga, "Bench", (int) i);
+                    probe.expect(message.messageId().value());
+                    service.write(topic, message);
+                    probe.committed(message.messageId().value());
+                    written.incrementAndGet();
+                    next += intervalNanos;
+                }
+            }));
+        }
+        long start = System.nanoTime();
+        for (Thread writer : writers) {
+            while (writer.isAlive()) {
+                try {
+                    writer.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (progress && writer.isAlive()) {
+                    Histogram sofar = probe.peek();
+                    System.out.printf(
+                            "  %3.0f s: %,d written, %,d delivered, p50 %.1f ms, p99 %.1f ms%n",
+                            (System.nanoTime() - start) / 1e9,
+                            written.get(),
+                            sofar.getTotalCount(),
+                            ms(sofar, 50),
+                            ms(sofar, 99));
+                }
+            }
+        }
+    }
+
+    /** Writes {@code count} messages in transactions of 100 from all databases, and times the drain. */
+    private static double burst(RelayFixture fixture, String topic, int count, LatencyProbe probe) {
+        probe.reset();
+        List<RelayFixture.Service> services = fixture.services();
+        int perDatabase = count / services.size();
+        long start = System.nanoTime();
+        List<Thread> writers = new ArrayList<>();
+        for (RelayFixture.Service service : services) {
+            writers.add(Thread.ofPlatform().start(() -> {
+                SagaId saga = SagaId.random();
+                for (int i = 0; i < perDatabase; i += 100) {
+                    int from = i;
+                    service.inTransaction(status -> {
+                        for (int j = from; j < Math.min(from + 100, perDatabase); j++) {
+                            Envelope message = RelayFixture.message(saga, "Burst", j);
+                            probe.expect(message.messageId().value());
+                            service.outbox().append(topic, message);
+                        }
+                    });
+                }
+            }));
+        }
+        writers.forEach(RelayBenchmark::join);
+        probe.awaitDrained(Duration.ofSeconds(120));
+        return perDatabase * services.size() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The share of one core {@code pid} used while {@code work} ran, or over {@code idle} if it does nothing. */
+    private static double cpuShare(long pid, Duration idle, Runnable work) {
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        Duration cpuBefore = process.info().totalCpuDuration().orElseThrow();
+        long start = System.nanoTime();
+        work.run();
+        if (!idle.isZero()) {
+            LockSupport.parkNanos(idle.toNanos());
+        }
+        long wall = System.nanoTime() - start;
+        Duration cpuAfter = process.info().totalCpuDuration().orElseThrow();
+        return (double) cpuAfter.minus(cpuBefore).toNanos() / wall;
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected name=value, got " + arg);
+            }
+            options.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        return options;
+    }
+
+    /** Times each message from its commit to its arrival at a Kafka consumer. */
+    static final class LatencyProbe implements AutoCloseable {
+
+        private static final long PENDING = Long.MIN_VALUE;
+
+        private final Map<UUID, Long> committedAt = new ConcurrentHashMap<>();
+        private final Recorder recorder = new Recorder(3);
+        private final Histogram total = new Histogram(3);
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final KafkaConsumer<String, String> consumer;
+        private final String topic;
+        private Thread thread;
+
+        LatencyProbe(String bootstrap, String topic) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "relay-bench-" + UUID.randomUUID());
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            this.consumer = new KafkaConsumer<>(props);
+            this.topic = topic;
+        }
+
+        void start() {
+            consumer.subscribe(List.of(topic));
+            // Join the group before anything is timed: with offset reset "latest", messages
+            // committed before the assignment would never arrive.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.assignment().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the latency probe got no partition of " + topic);
+                }
+                consumer.poll(Duration.ofMillis(100));
+            }
+            thread = Thread.ofPlatform().name("latency-probe").start(() -> {
+                while (running.get()) {
+                    for (var record : consumer.poll(Duration.ofMillis(100))) {
+                        long arrived = System.nanoTime();
+                        UUID id = RelayFixture.CODEC
+                                .decode(record.value())
+                                .messageId()
+                                .value();
+                        Long committed = committedAt.remove(id);
+                        if (committed != null) {
+                            // Arrived before the writer saw its commit return: as good as no delay.
+                            long micros = committed == PENDING ? 1 : Math.max(1, (arrived - committed) / 1_000);
+                            recorder.recordValue(micros);
+                        }
+                    }
+                }
+            });
+        }
+
+        /** Registers a message about to be written, so its arrival is awaited. */
+        void expect(UUID id) {
+            committedAt.put(id, PENDING);
+        }
+
+        /** Starts the clock of a message whose transaction has just committed. */
+        void committed(UUID id) {
+            committedAt.replace(id, PENDING, System.nanoTime());
+        }
+
+        void awaitDrained(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!committedAt.isEmpty() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+            if (!committedAt.isEmpty()) {
+                throw new IllegalStateException(committedAt.size() + " messages did not arrive within " + timeout);
+            }
+        }
+
+        synchronized Histogram peek() {
+            total.add(recorder.getIntervalHistogram());
+            return total.copy();
+        }
+
+        synchronized Histogram histogram() {
+            return peek();
+        }
+
+        synchronized void reset() {
+            recorder.reset();
+            total.reset();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            consumer.close();
+        }
+    }
+}
