@@ -25,6 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -116,6 +117,32 @@ final class RelayFixture implements AutoCloseable {
         relays.add(relay);
         relay.awaitHealthy(URI.create("http://127.0.0.1:" + httpPort + "/actuator/health"), Duration.ofSeconds(90));
         return relay;
+    }
+
+    /** The relay's health document, as JSON. */
+    JsonNode health() {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + httpPort + "/actuator/health"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The health details of one service database's engine. */
+    JsonNode engineHealth(String service) {
+        return health().path("components")
+                .path("relay")
+                .path("details")
+                .path(service(service).database().name());
     }
 
     List<String> databaseNames() {

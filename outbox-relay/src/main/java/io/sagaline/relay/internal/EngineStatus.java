@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 final class EngineStatus {
 
     enum State {
+        WAITING_FOR_SCHEMA,
         STARTING,
         RUNNING,
         BACKING_OFF,
@@ -63,8 +64,14 @@ final class EngineStatus {
         state = State.STARTING;
     }
 
+    synchronized void waitingForSchema(String reason) {
+        state = State.WAITING_FOR_SCHEMA;
+        lastError = reason;
+    }
+
     synchronized void running() {
         state = State.RUNNING;
+        lastError = null;
     }
 
     synchronized void failed(String error) {

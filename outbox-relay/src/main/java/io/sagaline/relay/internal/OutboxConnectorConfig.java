@@ -87,7 +87,10 @@ final class OutboxConnectorConfig {
 
         // Records are forwarded in order by one consumer per engine; ordering per key depends on it.
         props.setProperty("record.processing.order", "ORDERED");
+        // Debezium first retries a lost connection itself (a failover, a restarted server); only
+        // when that fails does the engine stop and RelayEngine restart it with backoff.
         props.setProperty("errors.max.retries", "3");
+        props.setProperty("retriable.restart.connector.wait.ms", "1000");
         props.setProperty("errors.retry.delay.initial.ms", "500");
         return props;
     }

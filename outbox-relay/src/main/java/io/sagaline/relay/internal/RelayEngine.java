@@ -5,6 +5,7 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.sagaline.relay.RelayProperties;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +67,10 @@ final class RelayEngine {
         if (stopping) {
             return;
         }
+        if (!schemaReady()) {
+            restarts.schedule(this::start, properties.restartBackoff().toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         status.starting();
         startedAt = clock.instant();
         DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> created = DebeziumEngine.create(Connect.class)
@@ -82,6 +87,23 @@ final class RelayEngine {
                 .build();
         engine = created;
         Thread.ofPlatform().name("relay-" + database).daemon(true).start(created);
+    }
+
+    /**
+     * The service creates the outbox with its own migrations and may start after the relay. Until
+     * it has, the engine waits quietly instead of failing and restarting.
+     */
+    private boolean schemaReady() {
+        try {
+            if (SourceDatabase.schemaReady(properties, database)) {
+                return true;
+            }
+            status.waitingForSchema("tables public.outbox and public.relay_heartbeat do not exist yet;"
+                    + " the service creates them with its messaging migration");
+        } catch (SQLException e) {
+            status.waitingForSchema("database unreachable: " + e.getMessage());
+        }
+        return false;
     }
 
     private synchronized void completed(boolean success, String message, @Nullable Throwable error) {

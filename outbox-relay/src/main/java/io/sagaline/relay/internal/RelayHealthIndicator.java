@@ -52,7 +52,7 @@ final class RelayHealthIndicator extends AbstractHealthIndicator {
             details.put("lastError", snapshot.lastError());
         }
         try {
-            SlotLag.Reading slot = SlotLag.read(properties, snapshot.database());
+            SourceDatabase.Reading slot = SourceDatabase.slot(properties, snapshot.database());
             if (slot != null) {
                 details.put("slotActive", slot.active());
                 details.put("slotLagBytes", slot.lagBytes());
