@@ -4,6 +4,7 @@ import io.sagaline.messaging.MessagingProperties.RetrySettings;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -28,7 +29,7 @@ public final class DeadLetters {
                 // the partition count of the topic they serve.
                 (record, failure) -> new TopicPartition(Topics.deadLetterOf(record.topic()), -1));
         recoverer.setHeadersFunction((record, failure) -> {
-            Throwable cause = rootCause(failure);
+            Throwable cause = unwrapListenerFailure(failure);
             var headers = new RecordHeaders();
             headers.add(MessageHeaders.DEAD_LETTER_REASON, utf8(oneLine(cause)));
             headers.add(
@@ -47,9 +48,14 @@ public final class DeadLetters {
         return handler;
     }
 
-    private static Throwable rootCause(Throwable failure) {
+    /**
+     * The exception the listener threw, without spring-kafka's wrappers around it. Not the deepest
+     * cause: for a message that does not parse that would be the JSON parser's exception, where
+     * the one that decided the dead letter is {@link MalformedMessageException}.
+     */
+    private static Throwable unwrapListenerFailure(Throwable failure) {
         Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
+        while (cause instanceof KafkaException && cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
         return cause;

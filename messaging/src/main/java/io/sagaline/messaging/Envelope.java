@@ -38,6 +38,9 @@ public record Envelope(
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         Objects.requireNonNull(createdAt, "createdAt");
+        if (payload.isNull() || payload.isMissingNode()) {
+            throw new IllegalArgumentException("payload must be a JSON value, not null");
+        }
         if (type.isBlank()) {
             throw new IllegalArgumentException("type must not be blank");
         }

@@ -48,7 +48,11 @@ public final class EnvelopeCodec {
     /** Reads a payload as the given record type. */
     public <T> T payload(Envelope envelope, Class<T> type) {
         try {
-            return mapper.treeToValue(envelope.payload(), type);
+            T payload = mapper.treeToValue(envelope.payload(), type);
+            if (payload == null) {
+                throw new MalformedMessageException(envelope.type() + " has no payload");
+            }
+            return payload;
         } catch (JacksonException | IllegalArgumentException e) {
             throw new MalformedMessageException(
                     envelope.type() + " payload does not parse: " + firstLine(e.getMessage()), e);

@@ -26,7 +26,17 @@ public record MessagingProperties(
     public record InboxSettings(
             @DefaultValue("7d") Duration retention,
             @DefaultValue("1h") Duration purgeInterval,
-            @DefaultValue("10000") int purgeBatchSize) {}
+            @DefaultValue("10000") int purgeBatchSize) {
+
+        public InboxSettings {
+            requirePositive("sagaline.messaging.inbox.retention", retention);
+            requirePositive("sagaline.messaging.inbox.purge-interval", purgeInterval);
+            if (purgeBatchSize < 1) {
+                throw new IllegalArgumentException(
+                        "sagaline.messaging.inbox.purge-batch-size must be at least 1, got " + purgeBatchSize);
+            }
+        }
+    }
 
     /**
      * @param attempts retries after the first failure, before the message goes to its dead-letter
@@ -50,4 +60,10 @@ public record MessagingProperties(
             @DefaultValue("true") boolean create,
             @DefaultValue("6") int partitions,
             @DefaultValue("1") short replicationFactor) {}
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
 }

@@ -1,0 +1,4 @@
+@NullMarked
+package io.sagaline.testing.internal;
+
+import org.jspecify.annotations.NullMarked;
