@@ -59,6 +59,11 @@ public final class EnvelopeCodec {
         }
     }
 
+    /** Parses JSON text that this codec or the database wrote. */
+    public tools.jackson.databind.JsonNode parseTree(String json) {
+        return mapper.readTree(json);
+    }
+
     /** Writes a payload record as a JSON tree, for {@link Envelope#command} and {@link Envelope#reply}. */
     public tools.jackson.databind.JsonNode toTree(Object payload) {
         return mapper.valueToTree(payload);

@@ -10,12 +10,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inbox how long consumed message ids are kept, and how often old ones are purged
  * @param retry how a Kafka listener retries a failing message before dead-lettering it
  * @param topics whether and how a service declares Sagaline's topics on start
+ * @param outbox how a service waits for the relay before taking work
  */
 @ConfigurationProperties("sagaline.messaging")
 public record MessagingProperties(
         @DefaultValue InboxSettings inbox,
         @DefaultValue RetrySettings retry,
-        @DefaultValue TopicSettings topics) {
+        @DefaultValue TopicSettings topics,
+        @DefaultValue OutboxSettings outbox) {
 
     /**
      * @param retention how long a consumed message id is remembered; a redelivery older than this
@@ -60,6 +62,19 @@ public record MessagingProperties(
             @DefaultValue("true") boolean create,
             @DefaultValue("6") int partitions,
             @DefaultValue("1") short replicationFactor) {}
+
+    /**
+     * @param awaitRelay hold the start until the relay's replication slot exists in this database;
+     *     turn off only where nothing needs the outbox published
+     * @param relayWaitTimeout how long to wait before failing the start
+     * @param slotPrefix the relay's slot name without the database name (see infra/connect)
+     * @param publication the relay's publication
+     */
+    public record OutboxSettings(
+            @DefaultValue("true") boolean awaitRelay,
+            @DefaultValue("10m") Duration relayWaitTimeout,
+            @DefaultValue("sagaline_outbox_") String slotPrefix,
+            @DefaultValue("sagaline_outbox") String publication) {}
 
     private static void requirePositive(String name, Duration value) {
         if (value.isNegative() || value.isZero()) {

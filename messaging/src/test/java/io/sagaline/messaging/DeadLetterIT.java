@@ -83,6 +83,8 @@ class DeadLetterIT {
                         "--sagaline.messaging.retry.initial-interval=50ms",
                         // The shared broker keeps its topics as they are; this test declares its own.
                         "--sagaline.messaging.topics.create=false",
+                        // This listener never publishes through the outbox, so no relay runs here.
+                        "--sagaline.messaging.outbox.await-relay=false",
                         "--dead-letter-it.topic=" + TOPIC);
         listener = app.getBean(NoteListener.class);
         codec = app.getBean(EnvelopeCodec.class);

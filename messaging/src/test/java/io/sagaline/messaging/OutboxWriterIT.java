@@ -15,21 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 class OutboxWriterIT {
 
-    // Records every row inserted into the outbox, as the relay sees it in the WAL, although the
-    // writer deletes the row again before the transaction commits.
-    private static final String CAPTURE_INSERTS = """
-            CREATE TABLE outbox_inserted (seq bigserial PRIMARY KEY, LIKE outbox);
-            CREATE FUNCTION capture_outbox_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              INSERT INTO outbox_inserted (id, aggregatetype, aggregateid, type, payload)
-              VALUES (NEW.id, NEW.aggregatetype, NEW.aggregateid, NEW.type, NEW.payload);
-              RETURN NEW;
-            END
-            $$;
-            CREATE TRIGGER capture_outbox_insert AFTER INSERT ON outbox
-              FOR EACH ROW EXECUTE FUNCTION capture_outbox_insert();
-            """;
-
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final EnvelopeCodec CODEC = new EnvelopeCodec(JSON);
 
@@ -43,7 +28,7 @@ class OutboxWriterIT {
     @BeforeAll
     static void createDatabase() {
         db = new MessagingDatabase("outbox_writer_it");
-        db.jdbc().sql(CAPTURE_INSERTS).update();
+        db.captureOutboxInserts();
         outbox = new OutboxWriter(db.jdbc(), CODEC);
     }
 

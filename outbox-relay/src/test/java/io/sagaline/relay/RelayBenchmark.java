@@ -2,10 +2,10 @@ package io.sagaline.relay;
 
 import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.SagaId;
-import io.sagaline.testing.JavaProcess;
 import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestInfrastructure;
+import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * relay's CPU while idle and under load.
  *
  * <p>Arguments (all optional): {@code databases=5 rate=1000 seconds=30 warmup=5 idle=10
- * pollInterval=5ms burst=20000}. Run with {@code bench/relay} (docs/benchmarks.md).
+ * pollInterval=5ms maxBatchSize=2048 burst=20000}. Run with {@code bench/relay} (docs/benchmarks.md).
  */
 public final class RelayBenchmark {
 
@@ -42,66 +42,83 @@ public final class RelayBenchmark {
         int idleSeconds = Integer.parseInt(options.getOrDefault("idle", "10"));
         int burst = Integer.parseInt(options.getOrDefault("burst", "20000"));
         String pollInterval = options.getOrDefault("pollInterval", "5ms");
+        String maxBatchSize = options.getOrDefault("maxBatchSize", "2048");
 
         KafkaServer kafka = TestInfrastructure.kafka();
         String topic = PostgresServer.uniqueName("relaybench") + ".out";
         kafka.createTopics(6, topic);
         List<String> services = RelayFixture.SERVICES.subList(0, Math.min(databases, RelayFixture.SERVICES.size()));
         System.out.printf(
-                "Relay benchmark: %d databases, %d msg/s in total, %d s (+%d s warm-up), poll interval %s%n",
-                services.size(), rate, seconds, warmup, pollInterval);
+                "Relay benchmark: %d databases, %d msg/s in total, %d s (+%d s warm-up), poll interval %s, max batch %s%n",
+                services.size(), rate, seconds, warmup, pollInterval, maxBatchSize);
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         System.out.printf(
-                "Machine: %d cores, %d GiB max heap here, %s %s; PostgreSQL, Kafka, relay and load on one host%n",
-                Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 30,
-                System.getProperty("os.name"),
-                System.getProperty("os.version"));
+                "Machine: %d cores, %d GiB memory, %s %s; PostgreSQL, Kafka, relay and load generator on one host%n",
+                os.getAvailableProcessors(),
+                Math.round(os.getTotalMemorySize() / (double) (1L << 30)),
+                os.getName(),
+                os.getVersion());
 
-        try (var fixture = new RelayFixture("relaybench", kafka.bootstrapServers(), services)) {
+        try (var fixture = new RelayFixture("relaybench", kafka.bootstrapServers(), services);
+                var probe = new LatencyProbe(kafka.bootstrapServers(), topic)) {
             System.out.println("[1/4] starting the relay process ...");
-            JavaProcess relay = fixture.startRelay(Map.of("SAGALINE_RELAY_POLL_INTERVAL", pollInterval));
-            var probe = new LatencyProbe(kafka.bootstrapServers(), topic);
+            TestRelay relay = fixture.startRelay(Map.of(
+                    "SAGALINE_RELAY_POLL_INTERVAL", pollInterval, "SAGALINE_RELAY_MAX_BATCH_SIZE", maxBatchSize));
             probe.start();
             // Settle the engines and the consumer group before anything is timed.
             writeAtRate(fixture, topic, rate, 2, probe, false);
+            probe.awaitDrained(Duration.ofSeconds(30));
 
             System.out.printf("[2/4] idle CPU of the relay over %d s ...%n", idleSeconds);
-            double idleCpu = cpuShare(relay.pid(), Duration.ofSeconds(idleSeconds), () -> {});
+            var cpu = new ProcessCpu(relay.process().pid());
+            var idleBefore = cpu.sample();
+            LockSupport.parkNanos(Duration.ofSeconds(idleSeconds).toNanos());
+            var idle = ProcessCpu.shares(idleBefore, cpu.sample(), Duration.ofSeconds(idleSeconds));
 
             System.out.printf("[3/4] %d msg/s for %d s warm-up, then %d s measured ...%n", rate, warmup, seconds);
             writeAtRate(fixture, topic, rate, warmup, probe, false);
             probe.awaitDrained(Duration.ofSeconds(30));
             probe.reset();
+            var loadBefore = cpu.sample();
             long loadStart = System.nanoTime();
-            double[] loadCpu = new double[1];
-            loadCpu[0] =
-                    cpuShare(relay.pid(), Duration.ZERO, () -> writeAtRate(fixture, topic, rate, seconds, probe, true));
+            writeAtRate(fixture, topic, rate, seconds, probe, true);
             probe.awaitDrained(Duration.ofSeconds(60));
-            double elapsed = (System.nanoTime() - loadStart) / 1e9;
+            Duration loadWall = Duration.ofNanos(System.nanoTime() - loadStart);
+            var load = ProcessCpu.shares(loadBefore, cpu.sample(), loadWall);
             Histogram latency = probe.histogram();
 
             System.out.printf("[4/4] burst of %d messages written as fast as possible ...%n", burst);
             double burstRate = burst(fixture, topic, burst, probe);
-            probe.close();
 
             System.out.println();
+            System.out.println(
+                    "| databases | poll interval | offered msg/s | delivered msg/s | p50 ms | p90 ms | p99 ms"
+                            + " | max ms | relay CPU idle | relay CPU at load | burst drain msg/s |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
             System.out.printf(
-                    "| databases | offered msg/s | delivered msg/s | p50 ms | p90 ms | p99 ms | max ms | relay CPU idle | relay CPU at load | burst drain msg/s |%n");
-            System.out.printf("|---|---|---|---|---|---|---|---|---|---|%n");
-            System.out.printf(
-                    "| %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f%% | %.1f%% | %.0f |%n",
+                    "| %d | %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f%% | %.1f%% | %.0f |%n",
                     services.size(),
+                    pollInterval,
                     rate,
-                    latency.getTotalCount() / elapsed,
+                    latency.getTotalCount() / (loadWall.toNanos() / 1e9),
                     ms(latency, 50),
                     ms(latency, 90),
                     ms(latency, 99),
                     latency.getMaxValue() / 1000.0,
-                    idleCpu * 100,
-                    loadCpu[0] * 100,
+                    idle.get("relay") * 100,
+                    load.get("relay") * 100,
                     burstRate);
-            System.out.println("(CPU as a share of one core; latency from the writer's commit to the consumer's poll)");
+            System.out.printf("CPU at load, share of one core: %s; idle: %s%n", percentages(load), percentages(idle));
+            System.out.println("(latency from the writer's commit to the consumer's poll)");
         }
+    }
+
+    private static String percentages(Map<String, Double> shares) {
+        StringBuilder text = new StringBuilder();
+        shares.forEach((role, share) ->
+                text.append(text.isEmpty() ? "" : ", ").append(role).append(String.format(" %.0f%%", share * 100)));
+        return text.toString();
     }
 
     private static double ms(Histogram histogram, double percentile) {
@@ -190,20 +207,6 @@ public final class RelayBenchmark {
         }
     }
 
-    /** The share of one core {@code pid} used while {@code work} ran, or over {@code idle} if it does nothing. */
-    private static double cpuShare(long pid, Duration idle, Runnable work) {
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
-        Duration cpuBefore = process.info().totalCpuDuration().orElseThrow();
-        long start = System.nanoTime();
-        work.run();
-        if (!idle.isZero()) {
-            LockSupport.parkNanos(idle.toNanos());
-        }
-        long wall = System.nanoTime() - start;
-        Duration cpuAfter = process.info().totalCpuDuration().orElseThrow();
-        return (double) cpuAfter.minus(cpuBefore).toNanos() / wall;
-    }
-
     private static Map<String, String> parse(String[] args) {
         Map<String, String> options = new java.util.HashMap<>();
         for (String arg : args) {
@@ -251,7 +254,7 @@ public final class RelayBenchmark {
                 }
                 consumer.poll(Duration.ofMillis(100));
             }
-            thread = Thread.ofPlatform().name("latency-probe").start(() -> {
+            thread = Thread.ofPlatform().name("latency-probe").daemon(true).start(() -> {
                 while (running.get()) {
                     for (var record : consumer.poll(Duration.ofMillis(100))) {
                         long arrived = System.nanoTime();
@@ -307,7 +310,9 @@ public final class RelayBenchmark {
         @Override
         public void close() throws InterruptedException {
             running.set(false);
-            thread.join();
+            if (thread != null) {
+                thread.join();
+            }
             consumer.close();
         }
     }

@@ -7,11 +7,11 @@ import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.Inbox;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.testing.DedicatedKafka;
-import io.sagaline.testing.JavaProcess;
 import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.Records;
 import io.sagaline.testing.TestInfrastructure;
+import io.sagaline.testing.TestRelay;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,14 +37,15 @@ class RelayCrashIT {
         kafka.createTopics(3, topic);
         try (var fixture = new RelayFixture("relaykill", kafka.bootstrapServers(), RelayFixture.SERVICES);
                 var records = Records.consume(kafka.bootstrapServers(), topic)) {
-            JavaProcess relay = fixture.startRelay();
+            TestRelay relay = fixture.startRelay();
             Set<String> written = ConcurrentHashMap.newKeySet();
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeStream(fixture, topic, written));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> records.records().size() >= MESSAGES / 3);
             relay.kill9();
             int beforeRestart = records.records().size();
-            fixture.startRelay();
+            relay.restart();
+            relay.awaitStreaming(Duration.ofSeconds(90));
 
             writer.join();
             List<ConsumerRecord<String, String>> received = awaitAll(records, written);

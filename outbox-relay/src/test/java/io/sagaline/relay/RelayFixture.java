@@ -5,14 +5,10 @@ import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.OutboxWriter;
 import io.sagaline.messaging.SagaId;
-import io.sagaline.testing.JavaProcess;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Path;
+import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,14 +34,10 @@ final class RelayFixture implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final EnvelopeCodec CODEC = new EnvelopeCodec(JSON);
 
-    /** The module's build folder, wherever the caller runs from: the relay jar is packaged there. */
-    static final Path TARGET = targetFolder();
-
     private final PostgresServer postgres = TestInfrastructure.postgres();
     private final Map<String, Service> services = new LinkedHashMap<>();
-    private final List<JavaProcess> relays = new ArrayList<>();
+    private final List<TestRelay> relays = new ArrayList<>();
     private final String bootstrapServers;
-    private final int httpPort = freePort();
 
     /** A service database and the outbox writer over it. */
     record Service(TestDatabase database, HikariDataSource dataSource, OutboxWriter outbox, TransactionTemplate tx) {
@@ -92,49 +84,25 @@ final class RelayFixture implements AutoCloseable {
         return List.copyOf(services.values());
     }
 
-    /** Starts the relay jar over every fixture database and waits until all its engines stream. */
-    JavaProcess startRelay() {
+    /** Starts the relay jar over every fixture database and waits until it answers. */
+    TestRelay startRelay() {
         return startRelay(Map.of());
     }
 
     /** Starts the relay with extra environment, such as {@code SAGALINE_RELAY_POLL_INTERVAL}. */
-    JavaProcess startRelay(Map<String, String> environment) {
-        var credentials = postgres.relayCredentials();
-        JavaProcess relay = JavaProcess.builder(TARGET.resolve("sagaline-outbox-relay.jar"))
-                .env("SAGALINE_RELAY_HOST", postgres.host())
-                .env("SAGALINE_RELAY_PORT", Integer.toString(postgres.port()))
-                .env("SAGALINE_RELAY_USER", credentials.user())
-                .env("SAGALINE_RELAY_PASSWORD", credentials.password())
-                .env("SAGALINE_RELAY_DATABASES", String.join(",", databaseNames()))
-                .env("SAGALINE_RELAY_HTTP_PORT", Integer.toString(httpPort))
-                .env("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)
-                .env(environment)
-                .jvmArg("-Xmx512m")
-                .logFile(
-                        TARGET.resolve("relay-logs").resolve(databaseNames().getFirst() + "-" + relays.size() + ".log"))
-                .build()
-                .start();
+    TestRelay startRelay(Map<String, String> environment) {
+        TestRelay relay = TestRelay.start(
+                bootstrapServers,
+                services.values().stream().map(Service::database).toList(),
+                environment);
         relays.add(relay);
-        relay.awaitHealthy(URI.create("http://127.0.0.1:" + httpPort + "/actuator/health"), Duration.ofSeconds(90));
+        relay.awaitStreaming(Duration.ofSeconds(90));
         return relay;
     }
 
-    /** The relay's health document, as JSON. */
+    /** The health document of the relay started last, as JSON. */
     JsonNode health() {
-        try {
-            var response = java.net.http.HttpClient.newHttpClient()
-                    .send(
-                            java.net.http.HttpRequest.newBuilder(
-                                            URI.create("http://127.0.0.1:" + httpPort + "/actuator/health"))
-                                    .build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return JSON.readTree(relays.getLast().health());
     }
 
     /** The health details of one service database's engine. */
@@ -160,31 +128,10 @@ final class RelayFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        relays.forEach(JavaProcess::close);
+        relays.forEach(TestRelay::close);
         for (Service service : services.values()) {
             service.dataSource().close();
             postgres.dropDatabase(service.database().name());
-        }
-    }
-
-    private static Path targetFolder() {
-        try {
-            Path testClasses = Path.of(RelayFixture.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI());
-            return testClasses.getParent();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -13,14 +13,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Deletes inbox entries older than the retention, in short batches, on a fixed schedule. */
+/** Deletes inbox and command-log entries older than the retention, in short batches, on a fixed schedule. */
 public final class InboxPurger implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(InboxPurger.class);
 
-    private static final String PURGE_BATCH = """
+    // The inbox and the command log share one retention: a repeat older than it is not recognized.
+    private static final String PURGE_INBOX_BATCH = """
             DELETE FROM inbox WHERE ctid IN (
                 SELECT ctid FROM inbox WHERE processed_at < :cutoff LIMIT :batch)
+            """;
+    private static final String PURGE_COMMAND_LOG_BATCH = """
+            DELETE FROM command_log WHERE ctid IN (
+                SELECT ctid FROM command_log WHERE handled_at < :cutoff LIMIT :batch)
             """;
 
     private final JdbcClient jdbc;
@@ -34,13 +39,17 @@ public final class InboxPurger implements SmartLifecycle {
         this.clock = clock;
     }
 
-    /** Deletes every entry older than the retention. Returns how many it deleted. */
+    /** Deletes every inbox and command-log entry older than the retention. Returns how many. */
     public int purge() {
         Timestamp cutoff = Timestamp.from(Instant.now(clock).minus(settings.retention()));
+        return purge(PURGE_INBOX_BATCH, cutoff) + purge(PURGE_COMMAND_LOG_BATCH, cutoff);
+    }
+
+    private int purge(String batchStatement, Timestamp cutoff) {
         int total = 0;
         int deleted;
         do {
-            deleted = jdbc.sql(PURGE_BATCH)
+            deleted = jdbc.sql(batchStatement)
                     .param("cutoff", cutoff)
                     .param("batch", settings.purgeBatchSize())
                     .update();

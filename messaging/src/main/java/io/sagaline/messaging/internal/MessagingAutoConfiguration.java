@@ -2,6 +2,7 @@ package io.sagaline.messaging.internal;
 
 import io.sagaline.messaging.DeadLetters;
 import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.messaging.IdempotentCommands;
 import io.sagaline.messaging.Inbox;
 import io.sagaline.messaging.MessagingProperties;
 import io.sagaline.messaging.OutboxWriter;
@@ -79,6 +80,22 @@ public class MessagingAutoConfiguration {
         @ConditionalOnMissingBean
         Inbox inbox(JdbcClient jdbc, TransactionOperations transactions, Clock clock) {
             return new Inbox(jdbc, transactions, clock);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        IdempotentCommands idempotentCommands(
+                Inbox inbox, OutboxWriter outbox, EnvelopeCodec codec, JdbcClient jdbc, Clock clock) {
+            return new IdempotentCommands(inbox, outbox, codec, jdbc, clock);
+        }
+
+        @Bean
+        @ConditionalOnProperty(
+                name = "sagaline.messaging.outbox.await-relay",
+                havingValue = "true",
+                matchIfMissing = true)
+        RelaySlotGate relaySlotGate(JdbcClient jdbc, MessagingProperties properties) {
+            return new RelaySlotGate(jdbc, properties.outbox());
         }
 
         @Bean

@@ -37,11 +37,20 @@ class MessagingAutoConfigurationTest {
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(
                     JacksonAutoConfiguration.class, KafkaAutoConfiguration.class, MessagingAutoConfiguration.class))
-            .withPropertyValues("spring.kafka.admin.auto-create=false")
+            .withPropertyValues("spring.kafka.admin.auto-create=false", "sagaline.messaging.outbox.await-relay=false")
             .withBean(JdbcClient.class, () -> JdbcClient.create(NOWHERE))
             .withBean(
                     TransactionOperations.class,
                     () -> new TransactionTemplate(new DataSourceTransactionManager(NOWHERE)));
+
+    @Test
+    void holdsTheStartUntilTheRelaysSlotExistsWhenAsked() {
+        // NOWHERE has no database, so the gate never finds the slot: the start must fail on it.
+        context.withPropertyValues(
+                        "sagaline.messaging.outbox.await-relay=true",
+                        "sagaline.messaging.outbox.relay-wait-timeout=100ms")
+                .run(app -> assertThat(app).hasFailed().getFailure().hasMessageContaining("relaySlotGate"));
+    }
 
     @Test
     void registersTheMessagingPlumbing() {

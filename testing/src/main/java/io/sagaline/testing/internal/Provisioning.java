@@ -70,4 +70,9 @@ public final class Provisioning {
     public static DedicatedKafka dedicatedKafka(String name) {
         return LocalDedicatedKafka.create(name);
     }
+
+    /** The root of the repository the tests run in. */
+    public static java.nio.file.Path repositoryRoot() {
+        return LocalScripts.repositoryRoot();
+    }
 }

@@ -1,0 +1,26 @@
+package io.sagaline.messaging.contract;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Commands to notification-svc ({@code notification.commands}) and its replies
+ * ({@code saga.replies}).
+ */
+public final class NotificationMessages {
+
+    private NotificationMessages() {}
+
+    /** Sends the order's confirmation e-mail, once per order. */
+    public record SendOrderConfirmation(UUID orderId, String email, List<OrderLine> lines, Money total) {}
+
+    /** Replies of notification-svc. */
+    public sealed interface NotificationReply permits OrderConfirmationSent, OrderConfirmationFailed {
+        UUID orderId();
+    }
+
+    public record OrderConfirmationSent(UUID orderId) implements NotificationReply {}
+
+    /** The mail server did not take the mail; the orchestrator retries with backoff. */
+    public record OrderConfirmationFailed(UUID orderId, String reason) implements NotificationReply {}
+}
