@@ -35,7 +35,7 @@ public record RelayProperties(
         @DefaultValue({"orchestrator", "payment", "inventory", "shipment", "notification"})
         List<String> databases,
 
-        @DefaultValue("5ms") Duration pollInterval,
+        @DefaultValue("20ms") Duration pollInterval,
         @DefaultValue("2048") int maxBatchSize,
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("1s") Duration offsetFlushInterval,

@@ -52,10 +52,18 @@ final class ProcessCpu {
         if (command.endsWith("/postgres")) {
             return "postgresql";
         }
-        String arguments = String.join(" ", process.info().arguments().orElse(new String[0]));
-        if (command.endsWith("/java") && arguments.contains("kafka.Kafka")) {
+        if (command.endsWith("/java") && commandLine(process.pid()).contains("kafka.Kafka")) {
             return "kafka";
         }
         return null;
+    }
+
+    /** The full command line; ProcessHandle.Info leaves out long ones, such as a broker's class path. */
+    private static String commandLine(long pid) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
     }
 }

@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * relay's CPU while idle and under load.
  *
  * <p>Arguments (all optional): {@code databases=5 rate=1000 seconds=30 warmup=5 idle=10
- * pollInterval=5ms maxBatchSize=2048 burst=20000}. Run with {@code bench/relay} (docs/benchmarks.md).
+ * pollInterval=20ms maxBatchSize=2048 burst=20000}. Run with {@code bench/relay} (docs/benchmarks.md).
  */
 public final class RelayBenchmark {
 
@@ -41,7 +41,7 @@ public final class RelayBenchmark {
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
         int idleSeconds = Integer.parseInt(options.getOrDefault("idle", "10"));
         int burst = Integer.parseInt(options.getOrDefault("burst", "20000"));
-        String pollInterval = options.getOrDefault("pollInterval", "5ms");
+        String pollInterval = options.getOrDefault("pollInterval", "20ms");
         String maxBatchSize = options.getOrDefault("maxBatchSize", "2048");
 
         KafkaServer kafka = TestInfrastructure.kafka();
