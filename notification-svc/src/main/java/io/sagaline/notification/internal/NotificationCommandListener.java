@@ -1,0 +1,35 @@
+package io.sagaline.notification.internal;
+
+import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.messaging.MalformedMessageException;
+import io.sagaline.messaging.Topics;
+import io.sagaline.messaging.contract.MessageTypes;
+import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/** Takes commands off the notification topic; anything but {@code SendOrderConfirmation} is dead-lettered. */
+@Component
+class NotificationCommandListener {
+
+    private final EnvelopeCodec codec;
+    private final OrderConfirmations confirmations;
+
+    NotificationCommandListener(EnvelopeCodec codec, OrderConfirmations confirmations) {
+        this.codec = codec;
+        this.confirmations = confirmations;
+    }
+
+    @KafkaListener(
+            topics = "${sagaline.notification.commands-topic:" + Topics.NOTIFICATION_COMMANDS + "}",
+            groupId = "${sagaline.notification.consumer-group:" + OrderConfirmations.CONSUMER + "}")
+    void on(ConsumerRecord<String, String> record) {
+        Envelope command = codec.decode(record.value());
+        if (MessageTypes.named(command.type()).orElse(null) != SendOrderConfirmation.class) {
+            throw new MalformedMessageException(OrderConfirmations.CONSUMER + " does not handle " + command.type());
+        }
+        confirmations.on(command, codec.payload(command, SendOrderConfirmation.class));
+    }
+}

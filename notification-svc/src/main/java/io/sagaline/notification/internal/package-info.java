@@ -1,0 +1,4 @@
+@NullMarked
+package io.sagaline.notification.internal;
+
+import org.jspecify.annotations.NullMarked;
