@@ -1,0 +1,64 @@
+package io.sagaline.shipment.internal;
+
+import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.messaging.IdempotentCommands;
+import io.sagaline.messaging.MalformedMessageException;
+import io.sagaline.messaging.Topics;
+import io.sagaline.messaging.contract.ShipmentMessages.CancelShipment;
+import io.sagaline.messaging.contract.ShipmentMessages.ScheduleShipment;
+import io.sagaline.messaging.contract.ShipmentMessages.ShipmentCancelled;
+import io.sagaline.messaging.contract.ShipmentMessages.ShipmentFailed;
+import io.sagaline.messaging.contract.ShipmentMessages.ShipmentReply;
+import io.sagaline.messaging.contract.ShipmentMessages.ShipmentScheduled;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+@Component
+class ShipmentCommandListener {
+
+    static final String CONSUMER = "shipment-svc";
+
+    private final EnvelopeCodec codec;
+    private final IdempotentCommands commands;
+    private final Shipments shipments;
+    private final String repliesTopic;
+
+    ShipmentCommandListener(
+            EnvelopeCodec codec,
+            IdempotentCommands commands,
+            Shipments shipments,
+            @Value("${sagaline.shipment.replies-topic:" + Topics.SAGA_REPLIES + "}") String repliesTopic) {
+        this.codec = codec;
+        this.commands = commands;
+        this.shipments = shipments;
+        this.repliesTopic = repliesTopic;
+    }
+
+    @KafkaListener(
+            topics = "${sagaline.shipment.commands-topic:" + Topics.SHIPMENT_COMMANDS + "}",
+            groupId = "${sagaline.shipment.consumer-group:" + CONSUMER + "}")
+    void on(ConsumerRecord<String, String> record) {
+        handle(codec.decode(record.value()));
+    }
+
+    /** Applies one command once per idempotency key; its reply goes to the outbox. */
+    boolean handle(Envelope command) {
+        return commands.handle(CONSUMER, command, repliesTopic, (envelope, message) -> switch (message) {
+            case ScheduleShipment schedule -> asRecord(shipments.on(schedule));
+            case CancelShipment cancel -> shipments.on(cancel);
+            default -> throw new MalformedMessageException(CONSUMER + " does not handle " + envelope.type());
+        });
+    }
+
+    // The sealed reply interface is not itself a Record; every one of its permitted types is.
+    private static Record asRecord(ShipmentReply reply) {
+        return switch (reply) {
+            case ShipmentScheduled scheduled -> scheduled;
+            case ShipmentFailed failed -> failed;
+            case ShipmentCancelled cancelled -> cancelled;
+        };
+    }
+}

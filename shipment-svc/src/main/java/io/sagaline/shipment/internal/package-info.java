@@ -1,0 +1,4 @@
+@NullMarked
+package io.sagaline.shipment.internal;
+
+import org.jspecify.annotations.NullMarked;
