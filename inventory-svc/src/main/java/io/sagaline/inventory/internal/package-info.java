@@ -1,0 +1,4 @@
+@NullMarked
+package io.sagaline.inventory.internal;
+
+import org.jspecify.annotations.NullMarked;
