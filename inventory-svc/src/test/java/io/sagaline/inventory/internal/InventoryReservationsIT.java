@@ -9,6 +9,7 @@ import io.sagaline.messaging.contract.InventoryMessages.InventoryReserved;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.messaging.contract.Money;
 import io.sagaline.messaging.contract.OrderLine;
+import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;

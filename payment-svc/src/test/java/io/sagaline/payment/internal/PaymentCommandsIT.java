@@ -21,6 +21,7 @@ import io.sagaline.messaging.contract.PaymentMessages.PaymentRefunded;
 import io.sagaline.messaging.contract.PaymentMessages.RefundPayment;
 import io.sagaline.messaging.contract.PaymentMessages.VoidAuthorization;
 import io.sagaline.payment.PaymentApplication;
+import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.Records;
 import io.sagaline.testing.TestDatabase;

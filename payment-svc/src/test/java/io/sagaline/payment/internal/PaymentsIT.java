@@ -11,6 +11,7 @@ import io.sagaline.messaging.contract.PaymentMessages.PaymentCaptured;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentDeclined;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentReply;
 import io.sagaline.payment.PaymentApplication;
+import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;

@@ -1,5 +1,6 @@
 package io.sagaline.payment.internal;
 
+import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.time.Instant;

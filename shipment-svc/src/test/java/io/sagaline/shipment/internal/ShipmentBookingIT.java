@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;

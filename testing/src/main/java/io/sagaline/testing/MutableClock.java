@@ -1,4 +1,4 @@
-package io.sagaline.payment.internal;
+package io.sagaline.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,17 +7,24 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock the test moves forward, so expiry is tested without waiting. */
-final class MutableClock extends Clock {
+/**
+ * A UTC clock a test moves forward by hand, so expiry and timeouts are tested without waiting.
+ * Thread-safe: one test thread may advance it while the service under test reads it.
+ */
+public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         now = new AtomicReference<>(start);
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now.updateAndGet(instant -> instant.plus(by));
+    }
+
+    public void set(Instant instant) {
+        now.set(instant);
     }
 
     @Override
@@ -30,6 +37,7 @@ final class MutableClock extends Clock {
         return ZoneOffset.UTC;
     }
 
+    /** Stays in UTC: the services compute days and expiries in UTC. */
     @Override
     public Clock withZone(ZoneId zone) {
         return this;
