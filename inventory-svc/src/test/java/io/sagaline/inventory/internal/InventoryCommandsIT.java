@@ -18,6 +18,7 @@ import io.sagaline.messaging.contract.Money;
 import io.sagaline.messaging.contract.OrderLine;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.Records;
+import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -88,12 +89,7 @@ class InventoryCommandsIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::user);
-        registry.add("spring.datasource.password", database::password);
-        registry.add(
-                "spring.kafka.bootstrap-servers",
-                () -> TestInfrastructure.kafka().bootstrapServers());
+        ServiceProperties.connect(registry, database);
         registry.add("spring.kafka.consumer.auto-offset-reset", () -> "earliest");
         registry.add("sagaline.inventory.commands-topic", () -> COMMANDS);
         registry.add("sagaline.inventory.replies-topic", () -> REPLIES);

@@ -11,6 +11,7 @@ import io.sagaline.messaging.contract.Money;
 import io.sagaline.messaging.contract.OrderLine;
 import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.time.Duration;
@@ -76,12 +77,7 @@ class InventoryReservationsIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::user);
-        registry.add("spring.datasource.password", database::password);
-        registry.add(
-                "spring.kafka.bootstrap-servers",
-                () -> TestInfrastructure.kafka().bootstrapServers());
+        ServiceProperties.connect(registry, database);
         registry.add("spring.kafka.listener.auto-startup", () -> "false");
         registry.add("sagaline.messaging.outbox.await-relay", () -> "false");
         registry.add("sagaline.inventory.expiry-interval", () -> "1h");

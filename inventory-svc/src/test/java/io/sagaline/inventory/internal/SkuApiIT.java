@@ -3,6 +3,7 @@ package io.sagaline.inventory.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.io.IOException;
@@ -52,12 +53,7 @@ class SkuApiIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::user);
-        registry.add("spring.datasource.password", database::password);
-        registry.add(
-                "spring.kafka.bootstrap-servers",
-                () -> TestInfrastructure.kafka().bootstrapServers());
+        ServiceProperties.connect(registry, database);
         registry.add("spring.kafka.listener.auto-startup", () -> "false");
         registry.add("sagaline.messaging.outbox.await-relay", () -> "false");
         registry.add("sagaline.inventory.expiry-interval", () -> "1h");

@@ -1,8 +1,8 @@
 package io.sagaline.payment.internal;
 
 import io.sagaline.testing.MutableClock;
+import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestDatabase;
-import io.sagaline.testing.TestInfrastructure;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -17,12 +17,7 @@ final class TestSetup {
     /** Points the service at its test database, the test broker and topics of this run only. */
     static void register(
             DynamicPropertyRegistry registry, TestDatabase database, String commandsTopic, String repliesTopic) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::user);
-        registry.add("spring.datasource.password", database::password);
-        registry.add(
-                "spring.kafka.bootstrap-servers",
-                () -> TestInfrastructure.kafka().bootstrapServers());
+        ServiceProperties.connect(registry, database);
         registry.add("spring.kafka.consumer.auto-offset-reset", () -> "earliest");
         registry.add("sagaline.payment.commands-topic", () -> commandsTopic);
         registry.add("sagaline.payment.replies-topic", () -> repliesTopic);

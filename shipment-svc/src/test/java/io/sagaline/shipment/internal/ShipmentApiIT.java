@@ -3,6 +3,7 @@ package io.sagaline.shipment.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.net.URI;
@@ -50,12 +51,7 @@ class ShipmentApiIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::user);
-        registry.add("spring.datasource.password", database::password);
-        registry.add(
-                "spring.kafka.bootstrap-servers",
-                () -> TestInfrastructure.kafka().bootstrapServers());
+        ServiceProperties.connect(registry, database);
     }
 
     @Test

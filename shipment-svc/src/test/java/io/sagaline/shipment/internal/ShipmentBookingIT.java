@@ -6,6 +6,7 @@ import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.time.Duration;
@@ -75,12 +76,7 @@ class ShipmentBookingIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::user);
-        registry.add("spring.datasource.password", database::password);
-        registry.add(
-                "spring.kafka.bootstrap-servers",
-                () -> TestInfrastructure.kafka().bootstrapServers());
+        ServiceProperties.connect(registry, database);
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> "20");
     }
 

@@ -9,6 +9,7 @@ import io.sagaline.messaging.contract.ShipmentMessages.ShipmentFailed;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentScheduled;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.Records;
+import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -81,12 +82,7 @@ class ShipmentCommandsIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::user);
-        registry.add("spring.datasource.password", database::password);
-        registry.add(
-                "spring.kafka.bootstrap-servers",
-                () -> TestInfrastructure.kafka().bootstrapServers());
+        ServiceProperties.connect(registry, database);
         registry.add("spring.kafka.consumer.auto-offset-reset", () -> "earliest");
         registry.add("sagaline.shipment.commands-topic", () -> COMMANDS);
         registry.add("sagaline.shipment.replies-topic", () -> REPLIES);
