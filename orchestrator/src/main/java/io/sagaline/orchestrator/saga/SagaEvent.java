@@ -1,0 +1,53 @@
+package io.sagaline.orchestrator.saga;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** Something that happened to one saga instance; {@link SagaEngine#apply} decides what it means. */
+public sealed interface SagaEvent {
+
+    /** Start the saga: run its first steps. */
+    record Started() implements SagaEvent {}
+
+    /**
+     * A participant's reply.
+     *
+     * @param inReplyTo the message id of the command it answers
+     * @param reply the reply's payload record
+     */
+    record ReplyReceived(UUID inReplyTo, Record reply) implements SagaEvent {
+
+        public ReplyReceived {
+            Objects.requireNonNull(inReplyTo, "inReplyTo");
+            Objects.requireNonNull(reply, "reply");
+        }
+    }
+
+    /** The state's deadline passed: the awaited reply timed out, or a retry is due. */
+    record DeadlinePassed() implements SagaEvent {}
+
+    /** An operator asks to retry the current step, or the failed compensation, now. */
+    record OperatorRetry() implements SagaEvent {}
+
+    /** An operator asks to undo the saga now; refused from the pivot on. */
+    record OperatorAbort(String reason) implements SagaEvent {
+
+        public OperatorAbort {
+            requireText(reason);
+        }
+    }
+
+    /** An operator settled a failed compensation by hand. */
+    record OperatorResolve(String reason) implements SagaEvent {
+
+        public OperatorResolve {
+            requireText(reason);
+        }
+    }
+
+    private static void requireText(String reason) {
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("an operator must give a reason");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.sagaline.orchestrator.saga;
+
+/** The lifecycle of one saga instance. */
+public enum SagaStatus {
+    /** Created, not yet started; never persisted by a caller that starts in the same transaction. */
+    NEW,
+    RUNNING,
+    COMPENSATING,
+    COMPLETED,
+    COMPENSATED,
+    /** A compensation exhausted its retries; waits for an operator's retry or resolve. */
+    COMPENSATION_FAILED,
+    /** An operator settled a failed compensation by hand. */
+    RESOLVED;
+
+    /** Whether the saga is waiting for a reply or a deadline. */
+    public boolean isActive() {
+        return this == RUNNING || this == COMPENSATING;
+    }
+
+    /** Whether no event can change the saga any more. */
+    public boolean isFinal() {
+        return this == COMPLETED || this == COMPENSATED || this == RESOLVED;
+    }
+}

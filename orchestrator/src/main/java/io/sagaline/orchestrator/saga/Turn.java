@@ -1,0 +1,155 @@
+package io.sagaline.orchestrator.saga;
+
+import io.sagaline.messaging.SagaId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/** One application of an event: the moves of the state machine, collecting data and effects. */
+final class Turn<D extends Record> {
+
+    private final SagaDefinition<D> definition;
+    private final SagaId sagaId;
+    private final Instant now;
+    private final RandomGenerator jitter;
+    private final Supplier<UUID> requestIds;
+    private final List<SagaEffect> effects = new ArrayList<>();
+    private D data;
+
+    Turn(
+            SagaDefinition<D> definition,
+            SagaId sagaId,
+            D data,
+            Instant now,
+            RandomGenerator jitter,
+            Supplier<UUID> requestIds) {
+        this.definition = definition;
+        this.sagaId = sagaId;
+        this.data = data;
+        this.now = now;
+        this.jitter = jitter;
+        this.requestIds = requestIds;
+    }
+
+    SagaDefinition<D> definition() {
+        return definition;
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    Transition<D> result(SagaState state) {
+        return new Transition<>(data, state, effects);
+    }
+
+    void emit(SagaEffect effect) {
+        effects.add(effect);
+    }
+
+    void fold(Step<D> step, Record reply) {
+        data = step.onSuccess().apply(data, reply);
+    }
+
+    SagaState ignore(SagaState state, String reason) {
+        emit(new SagaEffect.Ignored(reason));
+        return state;
+    }
+
+    SagaState reject(SagaState state, String reason) {
+        emit(new SagaEffect.Rejected(reason));
+        return state;
+    }
+
+    /**
+     * Runs the state's step in its direction: local actions at once, one after another, until a
+     * command is sent or the saga ends.
+     */
+    SagaState enter(SagaState entered) {
+        SagaState state = entered;
+        while (true) {
+            boolean forward = state.direction() == Direction.FORWARD;
+            if (forward && state.step() >= definition.size()) {
+                emit(new SagaEffect.Completed());
+                return state.completed();
+            }
+            if (!forward && state.step() < 0) {
+                emit(new SagaEffect.Compensated(String.valueOf(state.reason())));
+                return state.compensated();
+            }
+            Step<D> step = definition.step(state.step());
+            switch (step.action(state.direction())) {
+                case Action.Local<D> local -> {
+                    emit(new SagaEffect.RunLocal(step.index(), step.name(), state.direction()));
+                    state = state.next();
+                }
+                case Action.Send<D> send -> {
+                    return send(state, step, send, 1);
+                }
+            }
+        }
+    }
+
+    /** Sends the current request again now, as its next attempt, under the same idempotency key. */
+    SagaState resend(SagaState state) {
+        Step<D> step = definition.step(state.step());
+        return switch (step.action(state.direction())) {
+            case Action.Send<D> send -> send(state, step, send, state.attempt() + 1);
+            // A local action never waits, so a waiting state always stands on a command.
+            case Action.Local<D> local -> throw new IllegalStateException(step.name() + " is local: " + state);
+        };
+    }
+
+    /**
+     * Schedules the next attempt of the current request after its backoff, or gives up: before
+     * the pivot by compensating, in compensation by failing visibly. From the pivot on, forward
+     * steps never give up.
+     */
+    SagaState retryLater(SagaState state, String error) {
+        Step<D> step = definition.step(state.step());
+        boolean forward = state.direction() == Direction.FORWARD;
+        boolean untilDone = forward && !definition.isBeforePivot(state.step());
+        if (untilDone || step.retry().allowsAttemptAfter(state.attempt())) {
+            Instant due = now.plus(step.retry().backoff(state.attempt(), jitter));
+            emit(new SagaEffect.RetryScheduled(step.index(), state.direction(), state.attempt() + 1, due, error));
+            return state.retryAt(due, error);
+        }
+        String gaveUp = "gave up after " + state.attempt() + " attempts: " + error;
+        if (forward) {
+            // Every attempt answered "not done", so only the steps before this one are undone.
+            return compensate(state.retryAt(now, error), state.step() - 1, gaveUp);
+        }
+        emit(new SagaEffect.CompensationFailed(step.index(), gaveUp));
+        return state.compensationFailed(gaveUp);
+    }
+
+    /** Compensates from step {@code from} (it included) back to step 0. */
+    SagaState compensate(SagaState state, int from, String reason) {
+        emit(new SagaEffect.CompensationStarted(from, reason));
+        return enter(state.startCompensating(from, reason));
+    }
+
+    private SagaState send(SagaState state, Step<D> step, Action.Send<D> send, int attempt) {
+        UUID request = requestIds.get();
+        Instant deadline = now.plus(step.timeout());
+        Record command = send.command().apply(data);
+        emit(new SagaEffect.SendCommand(
+                step.index(),
+                step.name(),
+                state.direction(),
+                command,
+                send.topic(),
+                idempotencyKey(step.index(), state.direction()),
+                request,
+                attempt,
+                deadline));
+        return state.sent(request, attempt, deadline);
+    }
+
+    private String idempotencyKey(int step, Direction direction) {
+        return sagaId + ":" + step + ":" + direction.action();
+    }
+}
