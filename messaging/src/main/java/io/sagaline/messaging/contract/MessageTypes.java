@@ -88,9 +88,4 @@ public final class MessageTypes {
     public static Optional<Class<? extends Record>> named(String type) {
         return Optional.ofNullable(BY_NAME.get(type));
     }
-
-    /** Every known type. */
-    public static List<Class<? extends Record>> all() {
-        return ALL;
-    }
 }
