@@ -10,6 +10,7 @@ import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
+import io.sagaline.messaging.contract.OrderMessages.PlaceOrder;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizationVoided;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.messaging.contract.PaymentMessages.CapturePayment;
@@ -39,6 +40,7 @@ import java.util.stream.Collectors;
 public final class MessageTypes {
 
     private static final List<Class<? extends Record>> ALL = List.of(
+            PlaceOrder.class,
             AuthorizePayment.class,
             CapturePayment.class,
             VoidAuthorization.class,

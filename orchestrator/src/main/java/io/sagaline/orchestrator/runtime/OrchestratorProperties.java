@@ -1,0 +1,25 @@
+package io.sagaline.orchestrator.runtime;
+
+import io.sagaline.messaging.Topics;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code sagaline.orchestrator.*}.
+ *
+ * @param repliesTopic where participants' replies arrive
+ * @param requestsTopic where clients place orders over Kafka
+ * @param consumerGroup the consumer group of every orchestrator instance
+ * @param deadlineScanInterval how often the scanner looks for passed deadlines
+ * @param deadlineScanBatch at most this many deadlines fired per scan; the rest wait for the next
+ * @param inFlightRefresh how often the in-flight gauges are counted
+ */
+@ConfigurationProperties("sagaline.orchestrator")
+public record OrchestratorProperties(
+        @DefaultValue(Topics.SAGA_REPLIES) String repliesTopic,
+        @DefaultValue(Topics.ORDERS_REQUESTS) String requestsTopic,
+        @DefaultValue("orchestrator") String consumerGroup,
+        @DefaultValue("250ms") Duration deadlineScanInterval,
+        @DefaultValue("500") int deadlineScanBatch,
+        @DefaultValue("10s") Duration inFlightRefresh) {}

@@ -1,0 +1,164 @@
+package io.sagaline.orchestrator.runtime;
+
+import io.sagaline.messaging.SagaId;
+import io.sagaline.orchestrator.saga.Direction;
+import io.sagaline.orchestrator.saga.SagaState;
+import io.sagaline.orchestrator.saga.SagaStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Saga instances in {@code saga_instance}. Every method runs in the caller's transaction. */
+@Repository
+class SagaRepository {
+
+    private static final String COLUMNS = """
+            id, type, definition_version, status, current_step, direction, attempt, awaited_request,
+            deadline, payload::text AS payload, reason, last_error, version, start_key, start_fingerprint,
+            created_at, updated_at
+            """;
+
+    private static final String INSERT = """
+            INSERT INTO saga_instance (id, type, definition_version, status, current_step, direction, attempt,
+                awaited_request, deadline, payload, reason, last_error, version, start_key, start_fingerprint,
+                created_at, updated_at)
+            VALUES (:id, :type, :definitionVersion, :status, :step, :direction, :attempt,
+                :awaitedRequest, :deadline, CAST(:payload AS jsonb), :reason, :lastError, 0, :startKey,
+                :startFingerprint, :now, :now)
+            ON CONFLICT (start_key) DO NOTHING
+            """;
+
+    private static final String FIND = "SELECT " + COLUMNS + " FROM saga_instance WHERE id = :id";
+
+    private static final String FIND_BY_START_KEY = "SELECT " + COLUMNS + " FROM saga_instance WHERE start_key = :key";
+
+    // The version check makes concurrent writers of one saga (two orchestrator instances, a reply
+    // racing the deadline scanner) safe: the loser changes nothing and applies its event again.
+    private static final String UPDATE = """
+            UPDATE saga_instance
+            SET status = :status, current_step = :step, direction = :direction, attempt = :attempt,
+                awaited_request = :awaitedRequest, deadline = :deadline, payload = CAST(:payload AS jsonb),
+                reason = :reason, last_error = :lastError, version = version + 1, updated_at = :now
+            WHERE id = :id AND version = :version
+            """;
+
+    // SKIP LOCKED: several orchestrator instances scan at once, each claiming different sagas.
+    private static final String CLAIM_DUE = "SELECT " + COLUMNS + """
+             FROM saga_instance
+            WHERE deadline <= :now AND status IN ('RUNNING', 'COMPENSATING')
+            ORDER BY deadline
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """;
+
+    private static final String POSTPONE = """
+            UPDATE saga_instance SET deadline = :deadline, last_error = :error, version = version + 1, updated_at = :now
+            WHERE id = :id
+            """;
+
+    private final JdbcClient jdbc;
+
+    SagaRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores a new saga; {@code false} if a saga with its start key exists, which is left as it is. */
+    boolean insert(SagaRow row) {
+        return stateParams(jdbc.sql(INSERT), row.state())
+                        .param("id", row.id().value())
+                        .param("type", row.type())
+                        .param("definitionVersion", row.definitionVersion())
+                        .param("payload", row.payload())
+                        .param("startKey", row.startKey())
+                        .param("startFingerprint", row.startFingerprint())
+                        .param("now", Timestamp.from(row.createdAt()))
+                        .update()
+                == 1;
+    }
+
+    Optional<SagaRow> find(SagaId id) {
+        return jdbc.sql(FIND).param("id", id.value()).query(SagaRepository::map).optional();
+    }
+
+    Optional<SagaRow> findByStartKey(String startKey) {
+        return jdbc.sql(FIND_BY_START_KEY)
+                .param("key", startKey)
+                .query(SagaRepository::map)
+                .optional();
+    }
+
+    /** Stores the saga's new state and data if nobody wrote it since {@code read}; {@code false} otherwise. */
+    boolean update(SagaRow read, SagaState state, String payload, Instant now) {
+        return stateParams(jdbc.sql(UPDATE), state)
+                        .param("payload", payload)
+                        .param("now", Timestamp.from(now))
+                        .param("id", read.id().value())
+                        .param("version", read.version())
+                        .update()
+                == 1;
+    }
+
+    /** Locks and returns the active saga whose deadline passed longest ago, skipping those others hold. */
+    Optional<SagaRow> claimDue(Instant now) {
+        return jdbc.sql(CLAIM_DUE)
+                .param("now", Timestamp.from(now))
+                .query(SagaRepository::map)
+                .optional();
+    }
+
+    /** Moves a saga's deadline to {@code deadline}, recording why; for a saga whose event keeps failing. */
+    void postpone(SagaId id, Instant deadline, String error, Instant now) {
+        jdbc.sql(POSTPONE)
+                .param("deadline", Timestamp.from(deadline))
+                .param("error", error)
+                .param("now", Timestamp.from(now))
+                .param("id", id.value())
+                .update();
+    }
+
+    private static JdbcClient.StatementSpec stateParams(JdbcClient.StatementSpec statement, SagaState state) {
+        return statement
+                .param("status", state.status().name())
+                .param("step", state.step())
+                .param("direction", state.direction().name())
+                .param("attempt", state.attempt())
+                .param("awaitedRequest", state.awaitedRequest())
+                .param("deadline", timestamp(state.deadline()))
+                .param("reason", state.reason())
+                .param("lastError", state.lastError());
+    }
+
+    private static @Nullable Timestamp timestamp(@Nullable Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static SagaRow map(ResultSet rows, int n) throws SQLException {
+        Timestamp deadline = rows.getTimestamp("deadline");
+        var state = new SagaState(
+                rows.getInt("current_step"),
+                Direction.valueOf(rows.getString("direction")),
+                SagaStatus.valueOf(rows.getString("status")),
+                rows.getInt("attempt"),
+                rows.getObject("awaited_request", UUID.class),
+                deadline == null ? null : deadline.toInstant(),
+                rows.getString("reason"),
+                rows.getString("last_error"));
+        return new SagaRow(
+                SagaId.of(rows.getObject("id", UUID.class)),
+                rows.getString("type"),
+                rows.getInt("definition_version"),
+                state,
+                rows.getString("payload"),
+                rows.getLong("version"),
+                rows.getString("start_key"),
+                rows.getString("start_fingerprint"),
+                rows.getTimestamp("created_at").toInstant(),
+                rows.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,424 @@
+package io.sagaline.orchestrator.runtime;
+
+import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.messaging.Inbox;
+import io.sagaline.messaging.MalformedMessageException;
+import io.sagaline.messaging.MessageId;
+import io.sagaline.messaging.OutboxWriter;
+import io.sagaline.messaging.SagaId;
+import io.sagaline.messaging.contract.MessageTypes;
+import io.sagaline.orchestrator.runtime.StepLog.Entry;
+import io.sagaline.orchestrator.runtime.StepLog.Line;
+import io.sagaline.orchestrator.saga.SagaDefinition;
+import io.sagaline.orchestrator.saga.SagaEffect;
+import io.sagaline.orchestrator.saga.SagaEngine;
+import io.sagaline.orchestrator.saga.SagaEvent;
+import io.sagaline.orchestrator.saga.SagaState;
+import io.sagaline.orchestrator.saga.Transition;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Applies events to stored sagas, each in one local transaction: inbox entry (for replies), the
+ * saga loaded, {@link SagaEngine#apply}, the new state stored with a version check, commands
+ * written to the outbox, local steps run, and every event and effect appended to the step log.
+ *
+ * <p>Thread-safe, and safe with several orchestrator instances on one database: a write that
+ * loses the version race rolls back and applies its event again to the state that won.
+ */
+@Service
+public class Sagas {
+
+    /** The orchestrator's name in the inbox. */
+    static final String CONSUMER = "orchestrator";
+
+    private static final Logger log = LoggerFactory.getLogger(Sagas.class);
+    private static final int MAX_CONFLICTS = 10;
+    /** How long a saga whose event keeps failing waits before the scanner tries it again. */
+    private static final Duration FAILED_EVENT_BACKOFF = Duration.ofMinutes(1);
+
+    private final Map<String, SagaType<?>> types;
+    private final SagaRepository repository;
+    private final StepLog stepLog;
+    private final OutboxWriter outbox;
+    private final Inbox inbox;
+    private final EnvelopeCodec codec;
+    private final JsonMapper mapper;
+    private final TransactionOperations transactions;
+    private final Clock clock;
+    private final SagaEngine engine;
+    private final SagaMetrics metrics;
+
+    Sagas(
+            List<SagaType<?>> types,
+            SagaRepository repository,
+            StepLog stepLog,
+            OutboxWriter outbox,
+            Inbox inbox,
+            EnvelopeCodec codec,
+            JsonMapper mapper,
+            TransactionOperations transactions,
+            Clock clock,
+            SagaEngine engine,
+            SagaMetrics metrics) {
+        this.types = types.stream().collect(Collectors.toUnmodifiableMap(SagaType::name, Function.identity()));
+        this.repository = repository;
+        this.stepLog = stepLog;
+        this.outbox = outbox;
+        this.inbox = inbox;
+        this.codec = codec;
+        this.mapper = mapper;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.engine = engine;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts a saga on the newest definition of {@code type}, or finds the one its start key
+     * started before. The saga's first commands are in the outbox when this returns.
+     *
+     * @throws StartKeyReused if the key started a saga from a request with another fingerprint
+     */
+    public <D extends Record> StartResult start(SagaType<D> type, SagaStart<D> start) {
+        return inTransaction(() -> {
+            Instant now = clock.instant();
+            SagaDefinition<D> definition = type.latest();
+            var event = new SagaEvent.Started();
+            Transition<D> transition =
+                    engine.apply(definition, start.sagaId(), start.data(), SagaState.initial(), event, now);
+            var row = new SagaRow(
+                    start.sagaId(),
+                    type.name(),
+                    definition.version(),
+                    transition.state(),
+                    json(transition.data()),
+                    0,
+                    start.startKey(),
+                    start.fingerprint(),
+                    now,
+                    now);
+            if (!repository.insert(row)) {
+                SagaRow existing = repository
+                        .findByStartKey(start.startKey())
+                        .orElseThrow(() -> new IllegalStateException("start key " + start.startKey() + " vanished"));
+                if (!existing.startFingerprint().equals(start.fingerprint())) {
+                    throw new StartKeyReused(start.startKey(), existing.id());
+                }
+                return new StartResult(existing.id(), false);
+            }
+            var started = Line.of(
+                    row.id(), now, Entry.STARTED, "definition " + definition.name() + " v" + definition.version());
+            carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(started)));
+            afterCommit(() -> metrics.started(type.name()));
+            return new StartResult(row.id(), true);
+        });
+    }
+
+    /**
+     * Applies a participant's reply once. A redelivered reply (same message id) is logged and
+     * skipped; a reply the saga does not await is logged and ignored by the engine.
+     *
+     * @throws MalformedMessageException if the reply names no request, has an unknown type or
+     *     payload, or names a saga that does not exist: it can never be applied
+     */
+    public void onReply(Envelope reply) {
+        MessageId answered = reply.inReplyTo();
+        if (answered == null) {
+            throw new MalformedMessageException("reply " + reply.messageId() + " names no request it answers");
+        }
+        Class<? extends Record> replyType = MessageTypes.named(reply.type())
+                .orElseThrow(() -> new MalformedMessageException("unknown message type " + reply.type()));
+        Record payload = codec.payload(reply, replyType);
+        inTransaction(() -> {
+            Instant now = clock.instant();
+            SagaRow row = repository
+                    .find(reply.sagaId())
+                    .orElseThrow(() -> new MalformedMessageException(
+                            "reply " + reply.messageId() + " names saga " + reply.sagaId() + ", which does not exist"));
+            Line received = Line.of(row.id(), now, Entry.REPLY, null)
+                    .message(reply.type(), reply.messageId().value(), answered.value());
+            if (!inbox.recordFirstDelivery(CONSUMER, reply.messageId())) {
+                stepLog.append(List.of(new Line(
+                        row.id(),
+                        now,
+                        Entry.DUPLICATE_DELIVERY,
+                        null,
+                        null,
+                        null,
+                        null,
+                        received.messageType(),
+                        received.messageId(),
+                        received.inReplyTo(),
+                        null,
+                        "delivered before; applied once")));
+                return null;
+            }
+            applyReply(typeOf(row), row, new SagaEvent.ReplyReceived(answered.value(), payload), received, now);
+            return null;
+        });
+    }
+
+    /**
+     * Fires the deadline of one saga whose deadline has passed, if there is one not claimed by
+     * another orchestrator instance.
+     *
+     * @return whether a saga was handled; {@code false} when none is due
+     */
+    public boolean fireNextDeadline() {
+        var claimed = new AtomicReference<SagaRow>();
+        try {
+            return inTransaction(() -> {
+                Instant now = clock.instant();
+                Optional<SagaRow> due = repository.claimDue(now);
+                if (due.isEmpty()) {
+                    return false;
+                }
+                SagaRow row = due.get();
+                claimed.set(row);
+                Entry entry = row.state().awaitedRequest() != null ? Entry.TIMEOUT : Entry.RETRY_DUE;
+                apply(typeOf(row), row, new SagaEvent.DeadlinePassed(), Line.of(row.id(), now, entry, null), now);
+                return true;
+            });
+        } catch (RuntimeException e) {
+            SagaRow row = claimed.get();
+            if (row == null) {
+                throw e;
+            }
+            // A saga whose deadline cannot be handled must not starve the others: it waits, visibly.
+            log.error("Deadline of saga {} failed; trying again in {}", row.id(), FAILED_EVENT_BACKOFF, e);
+            Instant now = clock.instant();
+            transactions.executeWithoutResult(status -> {
+                repository.postpone(row.id(), now.plus(FAILED_EVENT_BACKOFF), String.valueOf(e), now);
+                stepLog.append(List.of(Line.of(row.id(), now, Entry.EVENT_FAILED, String.valueOf(e))));
+            });
+            return true;
+        }
+    }
+
+    /**
+     * Applies an operator's action ({@link SagaEvent.OperatorRetry}, {@link SagaEvent.OperatorAbort}
+     * or {@link SagaEvent.OperatorResolve}), recording who asked.
+     *
+     * @return empty if the saga does not exist
+     */
+    public Optional<OperatorResult> operate(SagaId sagaId, SagaEvent action, String actor) {
+        Entry entry = switch (action) {
+            case SagaEvent.OperatorRetry retry -> Entry.OPERATOR_RETRY;
+            case SagaEvent.OperatorAbort abort -> Entry.OPERATOR_ABORT;
+            case SagaEvent.OperatorResolve resolve -> Entry.OPERATOR_RESOLVE;
+            default -> throw new IllegalArgumentException(action + " is not an operator's action");
+        };
+        String reason = switch (action) {
+            case SagaEvent.OperatorAbort abort -> abort.reason();
+            case SagaEvent.OperatorResolve resolve -> resolve.reason();
+            default -> null;
+        };
+        return Optional.ofNullable(inTransaction(() -> {
+            Instant now = clock.instant();
+            Optional<SagaRow> found = repository.find(sagaId);
+            if (found.isEmpty()) {
+                return null;
+            }
+            SagaRow row = found.get();
+            Transition<?> transition = apply(
+                    typeOf(row),
+                    row,
+                    action,
+                    Line.of(row.id(), now, entry, reason).by(actor),
+                    now);
+            return transition.isRejected()
+                    ? new OperatorResult(false, refusal(transition))
+                    : new OperatorResult(true, null);
+        }));
+    }
+
+    private <D extends Record> void applyReply(
+            SagaType<D> type, SagaRow row, SagaEvent.ReplyReceived event, Line received, Instant now) {
+        SagaDefinition<D> definition = definitionOf(type, row);
+        SagaState before = row.state();
+        Line line = before.step() >= 0 && before.step() < definition.size()
+                ? received.atStep(
+                        before.step(), definition.step(before.step()).name(), before.direction(), before.attempt())
+                : received;
+        Transition<D> transition = apply(type, row, event, line, now);
+        if (!transition.isIgnored()) {
+            var step = definition.step(before.step());
+            Instant sent = before.deadline() == null ? now : before.deadline().minus(step.timeout());
+            String outcome = step.classify(event.reply(), before.direction()).name();
+            afterCommit(() -> metrics.stepAnswered(
+                    type.name(), step.name(), before.direction(), outcome, Duration.between(sent, now)));
+        }
+    }
+
+    private <D extends Record> Transition<D> apply(
+            SagaType<D> type, SagaRow row, SagaEvent event, Line eventLine, Instant now) {
+        SagaDefinition<D> definition = definitionOf(type, row);
+        D data = mapper.readValue(row.payload(), type.dataType());
+        Transition<D> transition = engine.apply(definition, row.id(), data, row.state(), event, now);
+        boolean changed = !transition.isIgnored() && !transition.isRejected();
+        if (changed && !repository.update(row, transition.state(), json(transition.data()), now)) {
+            throw new ConcurrentChange(row.id());
+        }
+        carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(eventLine)));
+        return transition;
+    }
+
+    private <D extends Record> void carryOut(
+            SagaType<D> type,
+            SagaDefinition<D> definition,
+            SagaRow row,
+            Transition<D> transition,
+            Instant now,
+            List<Line> lines) {
+        SagaId id = row.id();
+        SagaState state = transition.state();
+        for (SagaEffect effect : transition.effects()) {
+            switch (effect) {
+                case SagaEffect.SendCommand send -> {
+                    String messageType = MessageTypes.of(send.command());
+                    outbox.append(send.topic(), command(row, send, messageType, now));
+                    lines.add(Line.of(id, now, Entry.COMMAND_SENT, "reply due by " + send.deadline())
+                            .atStep(send.step(), send.stepName(), send.direction(), send.attempt())
+                            .message(messageType, send.requestId(), null));
+                }
+                case SagaEffect.RunLocal local -> {
+                    type.runLocal(id, transition.data(), local, state, now);
+                    lines.add(Line.of(id, now, Entry.LOCAL_STEP, null)
+                            .atStep(local.step(), local.stepName(), local.direction(), null));
+                }
+                case SagaEffect.RetryScheduled retry ->
+                    lines.add(Line.of(id, now, Entry.RETRY_SCHEDULED, "due " + retry.at() + ": " + retry.reason())
+                            .atStep(
+                                    retry.step(),
+                                    definition.step(retry.step()).name(),
+                                    retry.direction(),
+                                    retry.attempt()));
+                case SagaEffect.CompensationStarted started ->
+                    lines.add(Line.of(id, now, Entry.COMPENSATION_STARTED, started.reason()));
+                case SagaEffect.Completed completed -> {
+                    type.finished(id, transition.data(), state, now);
+                    lines.add(Line.of(id, now, Entry.COMPLETED, null));
+                    finished(type, row, state, now);
+                }
+                case SagaEffect.Compensated compensated -> {
+                    type.finished(id, transition.data(), state, now);
+                    lines.add(Line.of(id, now, Entry.COMPENSATED, compensated.reason()));
+                    finished(type, row, state, now);
+                }
+                case SagaEffect.CompensationFailed failed -> {
+                    lines.add(Line.of(id, now, Entry.COMPENSATION_FAILED, failed.reason())
+                            .atStep(
+                                    failed.step(),
+                                    definition.step(failed.step()).name(),
+                                    state.direction(),
+                                    state.attempt()));
+                    afterCommit(() -> metrics.compensationFailed(type.name()));
+                }
+                case SagaEffect.Resolved resolved -> {
+                    type.finished(id, transition.data(), state, now);
+                    lines.add(Line.of(id, now, Entry.RESOLVED, resolved.reason()));
+                    finished(type, row, state, now);
+                }
+                case SagaEffect.Ignored ignored -> lines.add(Line.of(id, now, Entry.IGNORED, ignored.reason()));
+                case SagaEffect.Rejected rejected ->
+                    lines.add(Line.of(id, now, Entry.OPERATOR_REJECTED, rejected.reason()));
+            }
+        }
+        stepLog.append(lines);
+    }
+
+    private void finished(SagaType<?> type, SagaRow row, SagaState state, Instant now) {
+        Duration took = Duration.between(row.createdAt(), now);
+        afterCommit(() -> metrics.finished(type.name(), state.status(), took));
+    }
+
+    private Envelope command(SagaRow row, SagaEffect.SendCommand send, String messageType, Instant now) {
+        return new Envelope(
+                MessageId.of(send.requestId()),
+                row.id(),
+                messageType,
+                codec.toTree(send.command()),
+                send.idempotencyKey(),
+                null,
+                row.startKey(),
+                null,
+                now);
+    }
+
+    private <D extends Record> SagaDefinition<D> definitionOf(SagaType<D> type, SagaRow row) {
+        return type.definitions().stream()
+                .filter(definition -> definition.version() == row.definitionVersion())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("saga " + row.id() + " runs " + row.type() + " v"
+                        + row.definitionVersion() + ", a version this orchestrator does not have"));
+    }
+
+    private SagaType<?> typeOf(SagaRow row) {
+        SagaType<?> type = types.get(row.type());
+        if (type == null) {
+            throw new IllegalStateException(
+                    "saga " + row.id() + " is of type " + row.type() + ", which is not registered");
+        }
+        return type;
+    }
+
+    private String json(Record data) {
+        return mapper.writeValueAsString(data);
+    }
+
+    private static String refusal(Transition<?> transition) {
+        return transition.effects().stream()
+                .filter(SagaEffect.Rejected.class::isInstance)
+                .map(effect -> ((SagaEffect.Rejected) effect).reason())
+                .findFirst()
+                .orElse("refused");
+    }
+
+    private <T> T inTransaction(Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transactions.execute(status -> work.get());
+            } catch (ConcurrentChange e) {
+                if (attempt == MAX_CONFLICTS) {
+                    throw e;
+                }
+                log.debug("{}; applying the event again (attempt {})", e.getMessage(), attempt + 1);
+            }
+        }
+    }
+
+    private static void afterCommit(Runnable action) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+
+    /** Another transaction wrote the saga after this one read it. */
+    static final class ConcurrentChange extends RuntimeException {
+
+        ConcurrentChange(SagaId id) {
+            super("saga " + id + " changed concurrently");
+        }
+    }
+}
