@@ -2,6 +2,8 @@ package io.sagaline.orchestrator.runtime;
 
 import io.sagaline.messaging.Topics;
 import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadlineScanInterval how often the scanner looks for passed deadlines
  * @param deadlineScanBatch at most this many deadlines fired per scan; the rest wait for the next
  * @param inFlightRefresh how often the in-flight gauges are counted
+ * @param commandTopics renames the topics saga definitions send commands to, from the name in the
+ *     definition (such as {@code payment.commands}) to the topic used; a topic not named is used as
+ *     it is
  */
 @ConfigurationProperties("sagaline.orchestrator")
 public record OrchestratorProperties(
@@ -22,4 +27,11 @@ public record OrchestratorProperties(
         @DefaultValue("orchestrator") String consumerGroup,
         @DefaultValue("250ms") Duration deadlineScanInterval,
         @DefaultValue("500") int deadlineScanBatch,
-        @DefaultValue("10s") Duration inFlightRefresh) {}
+        @DefaultValue("10s") Duration inFlightRefresh,
+        @Nullable Map<String, String> commandTopics) {
+
+    /** The topic a command for {@code topic}, as a definition names it, goes to. */
+    public String commandTopic(String topic) {
+        return commandTopics == null ? topic : commandTopics.getOrDefault(topic, topic);
+    }
+}

@@ -65,6 +65,7 @@ public class Sagas {
     private final Clock clock;
     private final SagaEngine engine;
     private final SagaMetrics metrics;
+    private final OrchestratorProperties properties;
 
     Sagas(
             List<SagaType<?>> types,
@@ -77,7 +78,8 @@ public class Sagas {
             TransactionOperations transactions,
             Clock clock,
             SagaEngine engine,
-            SagaMetrics metrics) {
+            SagaMetrics metrics,
+            OrchestratorProperties properties) {
         this.types = types.stream().collect(Collectors.toUnmodifiableMap(SagaType::name, Function.identity()));
         this.repository = repository;
         this.stepLog = stepLog;
@@ -89,6 +91,7 @@ public class Sagas {
         this.clock = clock;
         this.engine = engine;
         this.metrics = metrics;
+        this.properties = properties;
     }
 
     /**
@@ -294,7 +297,7 @@ public class Sagas {
             switch (effect) {
                 case SagaEffect.SendCommand send -> {
                     String messageType = MessageTypes.of(send.command());
-                    outbox.append(send.topic(), command(row, send, messageType, now));
+                    outbox.append(properties.commandTopic(send.topic()), command(row, send, messageType, now));
                     lines.add(Line.of(id, now, Entry.COMMAND_SENT, "reply due by " + send.deadline())
                             .atStep(send.step(), send.stepName(), send.direction(), send.attempt())
                             .message(messageType, send.requestId(), null));

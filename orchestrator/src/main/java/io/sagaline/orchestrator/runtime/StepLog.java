@@ -102,7 +102,7 @@ class StepLog {
 
     private static final int[] TYPES = {
         Types.OTHER,
-        Types.TIMESTAMP_WITH_TIMEZONE,
+        Types.TIMESTAMP,
         Types.VARCHAR,
         Types.INTEGER,
         Types.VARCHAR,

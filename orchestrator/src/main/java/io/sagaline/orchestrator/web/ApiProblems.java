@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -30,12 +32,21 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
     static final String ERRORS = "errors";
 
+    private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+
     /** The IETF idempotency-key draft's answer to a key reused with another body. */
     @ExceptionHandler
     ProblemDetail on(StartKeyReused e) {
         ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused", e.getMessage());
         problem.setProperty("sagaId", e.existing().value());
         return problem;
+    }
+
+    /** Anything unforeseen: logged with its trace here, answered without details. */
+    @ExceptionHandler
+    ProblemDetail on(RuntimeException e) {
+        log.error("Request failed", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "the request failed; see the server's log");
     }
 
     @Override
