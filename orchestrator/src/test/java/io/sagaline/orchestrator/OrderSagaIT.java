@@ -275,6 +275,8 @@ class OrderSagaIT {
                                 : new OrderConfirmationSent(confirm.orderId())));
         Placed placed = place(customer);
         await().atMost(WAIT).until(() -> entries(saga(placed.saga())).contains("RETRY_SCHEDULED"));
+        // Paid: the order is approved while its mail still waits for the server.
+        assertThat(orderStatus(placed)).isEqualTo("APPROVED");
 
         clock.advance(Duration.ofSeconds(2));
         awaitStatus(placed.saga(), "COMPLETED");

@@ -29,6 +29,12 @@ public interface SagaType<D extends Record> {
      */
     void runLocal(SagaId sagaId, D data, SagaEffect.RunLocal step, SagaState state, Instant now);
 
+    /**
+     * The saga's pivot succeeded: from now on it completes, however long its retriable steps
+     * take. The outcome can be confirmed to whoever waits for it.
+     */
+    void pivotPassed(SagaId sagaId, D data, Instant now);
+
     /** The saga reached a final status (completed, compensated or resolved). */
     void finished(SagaId sagaId, D data, SagaState state, Instant now);
 

@@ -307,6 +307,11 @@ public class Sagas {
                     lines.add(Line.of(id, now, Entry.LOCAL_STEP, null)
                             .atStep(local.step(), local.stepName(), local.direction(), null));
                 }
+                case SagaEffect.PivotPassed pivot -> {
+                    type.pivotPassed(id, transition.data(), now);
+                    lines.add(Line.of(id, now, Entry.PIVOT_PASSED, "no longer undone; only moves forward")
+                            .atStep(pivot.step(), pivot.stepName(), state.direction(), null));
+                }
                 case SagaEffect.RetryScheduled retry ->
                     lines.add(Line.of(id, now, Entry.RETRY_SCHEDULED, "due " + retry.at() + ": " + retry.reason())
                             .atStep(

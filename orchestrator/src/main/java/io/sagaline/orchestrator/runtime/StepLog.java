@@ -20,6 +20,7 @@ class StepLog {
         STARTED,
         COMMAND_SENT,
         LOCAL_STEP,
+        PIVOT_PASSED,
         REPLY,
         IGNORED,
         DUPLICATE_DELIVERY,

@@ -32,6 +32,12 @@ public sealed interface SagaEffect {
     /** Do a local step, or its compensation, in this transaction. */
     record RunLocal(int step, String stepName, Direction direction) implements SagaEffect {}
 
+    /**
+     * The pivot step succeeded: the saga can no longer be undone and only moves forward. The
+     * outcome its owner promised can be confirmed now, before the retriable steps finish.
+     */
+    record PivotPassed(int step, String stepName) implements SagaEffect {}
+
     /** The current request failed with {@code reason}; attempt {@code attempt} is due {@code at}. */
     record RetryScheduled(int step, Direction direction, int attempt, Instant at, String reason)
             implements SagaEffect {}

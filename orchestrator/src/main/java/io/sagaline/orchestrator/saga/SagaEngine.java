@@ -89,6 +89,9 @@ public final class SagaEngine {
             case DONE -> {
                 if (state.direction() == Direction.FORWARD) {
                     turn.fold(step, reply);
+                    if (step.kind() == StepKind.PIVOT) {
+                        turn.emit(new SagaEffect.PivotPassed(step.index(), step.name()));
+                    }
                 }
                 yield turn.enter(state.next());
             }

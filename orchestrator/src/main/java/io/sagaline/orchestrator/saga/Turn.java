@@ -84,6 +84,9 @@ final class Turn<D extends Record> {
             switch (step.action(state.direction())) {
                 case Action.Local<D> local -> {
                     emit(new SagaEffect.RunLocal(step.index(), step.name(), state.direction()));
+                    if (forward && step.kind() == StepKind.PIVOT) {
+                        emit(new SagaEffect.PivotPassed(step.index(), step.name()));
+                    }
                     state = state.next();
                 }
                 case Action.Send<D> send -> {

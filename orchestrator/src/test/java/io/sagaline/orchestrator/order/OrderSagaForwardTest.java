@@ -28,6 +28,7 @@ import io.sagaline.messaging.contract.PaymentMessages.CapturePayment;
 import io.sagaline.messaging.contract.ShipmentMessages.ScheduleShipment;
 import io.sagaline.orchestrator.saga.SagaEffect.Completed;
 import io.sagaline.orchestrator.saga.SagaEffect.Ignored;
+import io.sagaline.orchestrator.saga.SagaEffect.PivotPassed;
 import io.sagaline.orchestrator.saga.SagaEffect.RunLocal;
 import io.sagaline.orchestrator.saga.SagaEffect.SendCommand;
 import io.sagaline.orchestrator.saga.SagaEvent;
@@ -115,6 +116,30 @@ class OrderSagaForwardTest {
         assertThat(sent.deadline()).isEqualTo(saga.now().plus(timeout));
         assertThat(saga.state().awaitedRequest()).isEqualTo(sent.requestId());
         assertThat(saga.state().deadline()).isEqualTo(sent.deadline());
+    }
+
+    @Test
+    void aSuccessfulCaptureReportsThePointOfNoReturnBeforeTheNextCommand() {
+        SagaRun<OrderData> saga = awaiting(4);
+
+        saga.reply(successOf(4));
+
+        assertThat(saga.effects()).first().isEqualTo(new PivotPassed(4, "capture payment"));
+        assertThat(saga.sent().command()).isEqualTo(new AllocateInventory(ORDER_ID));
+    }
+
+    @Test
+    void onlyThePivotReportsThePointOfNoReturn() {
+        SagaRun<OrderData> saga = awaiting(1);
+
+        for (int step = 1; step <= 6; step++) {
+            saga.reply(successOf(step));
+            boolean pivot = step == 4;
+            assertThat(saga.effects().stream().anyMatch(PivotPassed.class::isInstance))
+                    .as("step %d", step)
+                    .isEqualTo(pivot);
+        }
+        assertThat(saga.state().status()).isEqualTo(SagaStatus.COMPLETED);
     }
 
     @Test

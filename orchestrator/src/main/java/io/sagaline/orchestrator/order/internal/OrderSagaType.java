@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** The order saga's local steps: its first step creates the order, its last compensation rejects it. */
+/**
+ * The order behind the order saga: its first step creates the order PENDING, a successful capture
+ * approves it, and the compensation of the first step rejects it.
+ */
 @Component
 class OrderSagaType implements SagaType<OrderData> {
 
@@ -39,10 +42,17 @@ class OrderSagaType implements SagaType<OrderData> {
         }
     }
 
+    /** Paid: the order is approved now, whether or not its confirmation mail has gone out yet. */
+    @Override
+    public void pivotPassed(SagaId sagaId, OrderData order, Instant now) {
+        orders.decide(order.orderId(), OrderStatus.APPROVED, null, now);
+    }
+
     @Override
     public void finished(SagaId sagaId, OrderData order, SagaState state, Instant now) {
         switch (state.status()) {
-            case COMPLETED -> orders.decide(order.orderId(), OrderStatus.APPROVED, null, now);
+            // Approved when the capture succeeded.
+            case COMPLETED -> {}
             // The order was rejected by the compensation of its first step.
             case COMPENSATED -> {}
             // An operator settled a failed compensation: the order did not go through.

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Places the demo orders on a running Sagaline and prints how each ended.
+
+    python3 infra/local/demo.py [orchestrator-url]     (default http://127.0.0.1:8080)
+
+Uses the demo data of the participants' "demo" profile: alice has ample credit, bob none;
+BOOK-1 and MUG-1 are in stock, LAMP-1 is not; carriers serve "north" and "central", not "south".
+Exits 0 when every order ended as expected, 1 otherwise.
+"""
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
+TIMEOUT_SECONDS = 120
+
+NORTH = {"country": "DE", "region": "north", "city": "Hamburg", "line1": "Hafenstrasse 1", "postalCode": "20359"}
+SOUTH = {"country": "DE", "region": "south", "city": "Munich", "line1": "Marienplatz 1", "postalCode": "80331"}
+
+# (what it shows, customer, lines, address, expected status, step expected to fail)
+DEMO = [
+    ("alice buys 2 BOOK-1, shipped north", "alice", [("BOOK-1", 2, 1999)], NORTH, "APPROVED", None),
+    ("bob buys 1 BOOK-1 without credit", "bob", [("BOOK-1", 1, 1999)], NORTH, "REJECTED", "authorize payment"),
+    ("alice buys 1 LAMP-1, out of stock", "alice", [("LAMP-1", 1, 4500)], NORTH, "REJECTED", "reserve inventory"),
+    ("alice ships 1 MUG-1 south, no carrier", "alice", [("MUG-1", 1, 950)], SOUTH, "REJECTED", "schedule shipment"),
+]
+
+
+def call(method, path, body=None, headers=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def place(customer, lines, address):
+    order = {
+        "customerId": customer,
+        "lines": [{"sku": sku, "quantity": quantity, "unitPrice": price} for sku, quantity, price in lines],
+        "currency": "EUR",
+        "shippingAddress": address,
+        "email": customer + "@example.com",
+    }
+    status, body = call("POST", "/api/orders", order, {"Idempotency-Key": "demo-" + str(uuid.uuid4())})
+    if status != 202:
+        raise SystemExit(f"placing an order failed: {status} {body}")
+    return body["orderId"], body["sagaId"]
+
+
+def compensations(saga):
+    undone = []
+    for entry in saga["timeline"]:
+        if entry.get("direction") != "compensate":
+            continue
+        if entry["entry"] == "COMMAND_SENT":
+            undone.append(entry["messageType"])
+        elif entry["entry"] == "LOCAL_STEP":
+            undone.append("reject order (local)")
+    return undone
+
+
+def main():
+    print(f"placing {len(DEMO)} demo orders on {BASE}")
+    placed = []
+    for title, customer, lines, address, expected, failing in DEMO:
+        order_id, saga_id = place(customer, lines, address)
+        placed.append((title, order_id, saga_id, expected, failing))
+    started = time.monotonic()
+    outcomes = {}
+    while len(outcomes) < len(placed):
+        waited = time.monotonic() - started
+        if waited > TIMEOUT_SECONDS:
+            break
+        for title, order_id, saga_id, expected, failing in placed:
+            if order_id in outcomes:
+                continue
+            status, order = call("GET", f"/api/orders/{order_id}")
+            if status == 200 and order["status"] != "PENDING":
+                outcomes[order_id] = order
+        print(f"\r  {len(outcomes)} of {len(placed)} orders decided after {waited:.1f}s", end="", flush=True)
+        if len(outcomes) < len(placed):
+            time.sleep(0.2)
+    print()
+    all_as_expected = True
+    for number, (title, order_id, saga_id, expected, failing) in enumerate(placed, 1):
+        order = outcomes.get(order_id)
+        _, saga = call("GET", f"/api/sagas/{saga_id}")
+        status = order["status"] if order else "PENDING"
+        as_expected = status == expected and (failing is None or failing in (order.get("reason") or ""))
+        all_as_expected &= as_expected
+        mark = "ok " if as_expected else "UNEXPECTED"
+        print(f"{number}. {title}")
+        print(f"   [{mark}] order {status}" + (f": {order['reason']}" if order and order.get("reason") else ""))
+        print(f"   saga {saga['status']} at \"{(saga.get('currentStep') or {}).get('name', '-')}\""
+              f", {len(saga['timeline'])} log entries: {BASE}/api/sagas/{saga_id}")
+        undone = compensations(saga)
+        if undone:
+            print("   compensations, in order: " + ", ".join(undone))
+        if status == "APPROVED" and saga["status"] == "RUNNING":
+            print("   paid and approved; its confirmation mail is still being retried"
+                  f" (last error: {saga.get('lastError') or 'none yet'})")
+    return 0 if all_as_expected else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
