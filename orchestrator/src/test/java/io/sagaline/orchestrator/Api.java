@@ -45,6 +45,11 @@ final class Api {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
+    /** A GET whose body is not JSON, such as Prometheus text: {@link Response#json()} is missing. */
+    Response getText(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), false);
+    }
+
     Response post(String path, @Nullable String body, Map<String, String> headers) {
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .POST(
@@ -70,10 +75,14 @@ final class Api {
     }
 
     private Response send(HttpRequest.Builder request) {
+        return send(request, true);
+    }
+
+    private Response send(HttpRequest.Builder request, boolean parseJson) {
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            JsonNode json = body == null || body.isBlank() ? JSON.missingNode() : JSON.readTree(body);
+            JsonNode json = !parseJson || body == null || body.isBlank() ? JSON.missingNode() : JSON.readTree(body);
             return new Response(response.statusCode(), response.headers().map(), body, json);
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -39,6 +39,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -54,6 +55,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"sagaline.admin.password=" + OrderSagaIT.PASSWORD})
 @Import(OrderSagaIT.Clocks.class)
+@DirtiesContext
 class OrderSagaIT {
 
     static final String PASSWORD = "test-operator-password";
@@ -90,6 +92,7 @@ class OrderSagaIT {
     static void stop() {
         standIns.close();
         relay.close();
+        run.drop();
     }
 
     @DynamicPropertySource

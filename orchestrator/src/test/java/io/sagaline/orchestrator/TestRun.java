@@ -48,6 +48,11 @@ record TestRun(TestDatabase database, Map<String, String> commandTopics, String 
         return testRun;
     }
 
+    /** Drops the database and its replication slot: the server has few slots. Stop the relay first. */
+    void drop() {
+        TestInfrastructure.postgres().dropDatabase(database.name());
+    }
+
     /** Spring properties pointing an orchestrator at this run's database and topics. */
     void register(DynamicPropertyRegistry registry) {
         ServiceProperties.connect(registry, database);

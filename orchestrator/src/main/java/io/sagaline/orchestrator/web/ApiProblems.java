@@ -4,7 +4,6 @@ import io.sagaline.orchestrator.runtime.StartKeyReused;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,14 +76,18 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Malformed request", "the body is not valid JSON");
         if (e.getMostSpecificCause() instanceof JacksonException jackson
                 && !jackson.getPath().isEmpty()) {
-            String field = jackson.getPath().stream()
-                    .map(reference -> reference.getPropertyName() != null
-                            ? reference.getPropertyName()
-                            : "[" + reference.getIndex() + "]")
-                    .collect(Collectors.joining("."));
+            // lines[0].unitPrice, as the validation errors name fields
+            var field = new StringBuilder();
+            for (var reference : jackson.getPath()) {
+                if (reference.getPropertyName() == null) {
+                    field.append('[').append(reference.getIndex()).append(']');
+                } else {
+                    field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
+                }
+            }
             problem.setDetail("the body does not match the expected fields");
             // Whole minor units only: 10.5 is refused rather than rounded.
-            problem.setProperty(ERRORS, List.of(fieldError(field, "has the wrong type or format")));
+            problem.setProperty(ERRORS, List.of(fieldError(field.toString(), "has the wrong type or format")));
         }
         return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
     }

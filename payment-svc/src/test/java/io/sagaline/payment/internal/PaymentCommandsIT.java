@@ -98,6 +98,10 @@ class PaymentCommandsIT {
         if (relay != null) {
             relay.close();
         }
+        if (database != null) {
+            // Its replication slot goes with it: the server has few.
+            TestInfrastructure.postgres().dropDatabase(database.name());
+        }
     }
 
     @DynamicPropertySource
