@@ -16,6 +16,7 @@ import uuid
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 TIMEOUT_SECONDS = 120
+FINAL = ("COMPLETED", "COMPENSATED", "COMPENSATION_FAILED", "RESOLVED")
 
 NORTH = {"country": "DE", "region": "north", "city": "Hamburg", "line1": "Hafenstrasse 1", "postalCode": "20359"}
 SOUTH = {"country": "DE", "region": "south", "city": "Munich", "line1": "Marienplatz 1", "postalCode": "80331"}
@@ -77,33 +78,41 @@ def main():
         order_id, saga_id = place(customer, lines, address)
         placed.append((title, order_id, saga_id, expected, failing))
     started = time.monotonic()
-    outcomes = {}
-    while len(outcomes) < len(placed):
-        waited = time.monotonic() - started
-        if waited > TIMEOUT_SECONDS:
-            break
+    finished = {}
+    shown = None
+    while len(finished) < len(placed) and time.monotonic() - started < TIMEOUT_SECONDS:
         for title, order_id, saga_id, expected, failing in placed:
-            if order_id in outcomes:
-                continue
-            status, order = call("GET", f"/api/orders/{order_id}")
-            if status == 200 and order["status"] != "PENDING":
-                outcomes[order_id] = order
-        print(f"\r  {len(outcomes)} of {len(placed)} orders decided after {waited:.1f}s", end="", flush=True)
-        if len(outcomes) < len(placed):
+            if saga_id not in finished:
+                status, saga = call("GET", f"/api/sagas/{saga_id}")
+                if status == 200 and saga["status"] in FINAL:
+                    finished[saga_id] = saga
+        progress = f"  {len(finished)} of {len(placed)} sagas finished after {time.monotonic() - started:.1f}s"
+        if sys.stdout.isatty():
+            print("\r" + progress, end="", flush=True)
+        elif len(finished) != shown:
+            print(progress, flush=True)
+        shown = len(finished)
+        if len(finished) < len(placed):
             time.sleep(0.2)
-    print()
+    if sys.stdout.isatty():
+        print()
+    outcomes = {order_id: call("GET", f"/api/orders/{order_id}")[1] for _, order_id, *_ in placed}
     all_as_expected = True
     for number, (title, order_id, saga_id, expected, failing) in enumerate(placed, 1):
-        order = outcomes.get(order_id)
+        order = outcomes[order_id]
         _, saga = call("GET", f"/api/sagas/{saga_id}")
-        status = order["status"] if order else "PENDING"
-        as_expected = status == expected and (failing is None or failing in (order.get("reason") or ""))
+        status = order["status"]
+        as_expected = (
+            status == expected
+            and saga["status"] == ("COMPLETED" if expected == "APPROVED" else "COMPENSATED")
+            and (failing is None or failing in (order.get("reason") or ""))
+        )
         all_as_expected &= as_expected
         mark = "ok " if as_expected else "UNEXPECTED"
         print(f"{number}. {title}")
-        print(f"   [{mark}] order {status}" + (f": {order['reason']}" if order and order.get("reason") else ""))
-        print(f"   saga {saga['status']} at \"{(saga.get('currentStep') or {}).get('name', '-')}\""
-              f", {len(saga['timeline'])} log entries: {BASE}/api/sagas/{saga_id}")
+        print(f"   [{mark}] order {status}" + (f": {order['reason']}" if order.get("reason") else ""))
+        step = "" if saga["status"] in FINAL else f" at \"{(saga.get('currentStep') or {}).get('name')}\""
+        print(f"   saga {saga['status']}{step}, {len(saga['timeline'])} log entries: {BASE}/api/sagas/{saga_id}")
         undone = compensations(saga)
         if undone:
             print("   compensations, in order: " + ", ".join(undone))
