@@ -12,6 +12,7 @@ import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.messaging.contract.PaymentMessages.CapturePayment;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentDeclined;
+import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -84,7 +85,7 @@ class AdminApiIT {
     @LocalServerPort
     int port;
 
-    private Api api;
+    private ApiClient api;
 
     @BeforeAll
     static void startRelay() {
@@ -112,7 +113,7 @@ class AdminApiIT {
 
     @BeforeEach
     void client() {
-        api = new Api("http://127.0.0.1:" + port);
+        api = new ApiClient("http://127.0.0.1:" + port);
     }
 
     // Finding sagas
@@ -336,8 +337,8 @@ class AdminApiIT {
         UUID unknown = UUID.randomUUID();
 
         JsonNode missing = assertProblem(api.get("/api/sagas/" + unknown), 404);
-        JsonNode retryMissing =
-                assertProblem(api.post("/api/sagas/" + unknown + "/retry", null, Api.basic(OPERATOR, PASSWORD)), 404);
+        JsonNode retryMissing = assertProblem(
+                api.post("/api/sagas/" + unknown + "/retry", null, ApiClient.basic(OPERATOR, PASSWORD)), 404);
         assertProblem(api.get("/api/sagas/not-a-saga-id"), 400);
         assertProblem(api.get("/api/orders/" + unknown), 404);
 
@@ -352,7 +353,7 @@ class AdminApiIT {
         Placed placed = placeSilentOn(ReserveInventory.class);
         StandInParticipants.Command first = awaitCommand(placed.saga(), "ReserveInventory");
 
-        Api.Response retried = api.post("/api/sagas/" + placed.saga() + "/retry", null, operator());
+        ApiClient.Response retried = api.post("/api/sagas/" + placed.saga() + "/retry", null, operator());
 
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(retried.json().get("status").asString()).isEqualTo("RUNNING");
@@ -383,9 +384,9 @@ class AdminApiIT {
         Placed placed = placeSilentOn(ReserveInventory.class);
         awaitCommand(placed.saga(), "ReserveInventory");
 
-        Api.Response aborted = api.post(
+        ApiClient.Response aborted = api.post(
                 "/api/sagas/" + placed.saga() + "/abort",
-                Api.json(Map.of("reason", "customer called to cancel")),
+                ApiClient.json(Map.of("reason", "customer called to cancel")),
                 operator());
 
         assertThat(aborted.status()).as(aborted.body()).isEqualTo(200);
@@ -409,8 +410,8 @@ class AdminApiIT {
         StandInParticipants.Command capture = awaitCommand(placed.saga(), "CapturePayment");
         JsonNode before = saga(placed.saga());
 
-        Api.Response refused =
-                api.post("/api/sagas/" + placed.saga() + "/abort", Api.json(Map.of("reason", "too late")), operator());
+        ApiClient.Response refused = api.post(
+                "/api/sagas/" + placed.saga() + "/abort", ApiClient.json(Map.of("reason", "too late")), operator());
 
         JsonNode problem = assertProblem(refused, 409);
         assertThat(problem.get("detail").asString()).contains("pivot");
@@ -436,7 +437,7 @@ class AdminApiIT {
         awaitCommand(placed.saga(), "SendOrderConfirmation");
         JsonNode before = saga(placed.saga());
 
-        Api.Response refused = api.post("/api/sagas/" + placed.saga() + "/abort", null, operator());
+        ApiClient.Response refused = api.post("/api/sagas/" + placed.saga() + "/abort", null, operator());
 
         JsonNode problem = assertProblem(refused, 409);
         assertThat(problem.get("detail").asString()).contains("pivot");
@@ -453,9 +454,10 @@ class AdminApiIT {
         JsonNode before = saga(placed.saga());
         String path = "/api/sagas/" + placed.saga() + "/resolve";
 
-        JsonNode running = assertProblem(api.post(path, Api.json(Map.of("reason", "fixed by hand")), operator()), 409);
+        JsonNode running =
+                assertProblem(api.post(path, ApiClient.json(Map.of("reason", "fixed by hand")), operator()), 409);
         JsonNode noReason = assertProblem(api.post(path, "{}", operator()), 400);
-        JsonNode blankReason = assertProblem(api.post(path, Api.json(Map.of("reason", "  ")), operator()), 400);
+        JsonNode blankReason = assertProblem(api.post(path, ApiClient.json(Map.of("reason", "  ")), operator()), 400);
 
         assertThat(running.get("detail").asString()).contains("RUNNING");
         assertThat(fields(noReason)).containsExactly("reason");
@@ -469,16 +471,17 @@ class AdminApiIT {
         Placed placed = placeSilentOn(AuthorizePayment.class);
         awaitCommand(placed.saga(), "AuthorizePayment");
         JsonNode before = saga(placed.saga());
-        String reason = Api.json(Map.of("reason", "not allowed"));
+        String reason = ApiClient.json(Map.of("reason", "not allowed"));
         List<Map<String, String>> strangers = List.of(
                 Map.of(),
-                Api.basic(OPERATOR, "wrong-" + PASSWORD),
-                Api.basic("someone-else", PASSWORD),
+                ApiClient.basic(OPERATOR, "wrong-" + PASSWORD),
+                ApiClient.basic("someone-else", PASSWORD),
                 Map.of("Authorization", "Bearer " + PASSWORD));
 
         for (String action : List.of("retry", "abort", "resolve")) {
             for (Map<String, String> credentials : strangers) {
-                Api.Response refused = api.post("/api/sagas/" + placed.saga() + "/" + action, reason, credentials);
+                ApiClient.Response refused =
+                        api.post("/api/sagas/" + placed.saga() + "/" + action, reason, credentials);
                 assertProblem(refused, 401);
                 assertThat(refused.header("WWW-Authenticate"))
                         .as(action + " with " + credentials.keySet())
@@ -501,7 +504,7 @@ class AdminApiIT {
     void refusesAnInvalidOrderNamingTheFieldAndStartsNoSaga(String fault, String field, Map<String, Object> body) {
         long sagas = sagaCount();
 
-        JsonNode problem = assertProblem(api.post("/api/orders", Api.json(body), Map.of()), 400);
+        JsonNode problem = assertProblem(api.post("/api/orders", ApiClient.json(body), Map.of()), 400);
 
         assertThat(fields(problem)).containsExactly(field);
         assertThat(sagaCount()).isEqualTo(sagas);
@@ -551,7 +554,7 @@ class AdminApiIT {
     @Test
     void refusesAFractionalPriceRatherThanRoundingIt() {
         long sagas = sagaCount();
-        String body = Api.json(
+        String body = ApiClient.json(
                 order(order -> order.put("lines", List.of(Map.of("sku", "BOOK-1", "quantity", 1, "unitPrice", 10.5)))));
 
         JsonNode problem = assertProblem(api.post("/api/orders", body, Map.of()), 400);
@@ -564,7 +567,7 @@ class AdminApiIT {
     @Test
     void refusesABodyThatIsNotJsonOrTooLarge() {
         long sagas = sagaCount();
-        String large = Api.json(order(body -> body.put("customerId", "x".repeat(70 * 1024))));
+        String large = ApiClient.json(order(body -> body.put("customerId", "x".repeat(70 * 1024))));
 
         JsonNode notJson = assertProblem(api.post("/api/orders", "this is not JSON", Map.of()), 400);
         JsonNode truncated = assertProblem(api.post("/api/orders", "{\"customerId\": ", Map.of()), 400);
@@ -580,7 +583,7 @@ class AdminApiIT {
 
     @Test
     void servesTheOpenApiDocument() {
-        Api.Response document = api.get("/v3/api-docs");
+        ApiClient.Response document = api.get("/v3/api-docs");
 
         assertThat(document.status()).as(document.body()).isEqualTo(200);
         JsonNode paths = document.json().get("paths");
@@ -611,7 +614,7 @@ class AdminApiIT {
         String metrics = await().atMost(WAIT)
                 .until(
                         () -> {
-                            Api.Response scraped = api.getText("/actuator/prometheus");
+                            ApiClient.Response scraped = api.getText("/actuator/prometheus");
                             assertThat(scraped.status()).isEqualTo(200);
                             return scraped.body();
                         },
@@ -633,8 +636,8 @@ class AdminApiIT {
     // Helpers
 
     private Placed place(String customer) {
-        Api.Response placed =
-                api.post("/api/orders", Api.json(Orders.order(customer)), Map.of("Idempotency-Key", customer));
+        ApiClient.Response placed =
+                api.post("/api/orders", ApiClient.json(Orders.order(customer)), Map.of("Idempotency-Key", customer));
         assertThat(placed.status()).as(placed.body()).isEqualTo(202);
         return new Placed(
                 UUID.fromString(placed.json().get("orderId").asString()),
@@ -677,7 +680,7 @@ class AdminApiIT {
     }
 
     private JsonNode saga(SagaId saga) {
-        Api.Response response = api.get("/api/sagas/" + saga);
+        ApiClient.Response response = api.get("/api/sagas/" + saga);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
@@ -705,7 +708,7 @@ class AdminApiIT {
                     .append(URLEncoder.encode(nameAndValue[i + 1], StandardCharsets.UTF_8)
                             .replace("+", "%20"));
         }
-        Api.Response response = api.get("/api/sagas" + query);
+        ApiClient.Response response = api.get("/api/sagas" + query);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
@@ -746,7 +749,7 @@ class AdminApiIT {
                 .orElseThrow(() -> new AssertionError("no " + name + " in " + saga));
     }
 
-    private static JsonNode assertProblem(Api.Response response, int status) {
+    private static JsonNode assertProblem(ApiClient.Response response, int status) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.contentType()).as(response.body()).startsWith(PROBLEM_JSON);
         assertThat(response.json().get("status").asInt()).isEqualTo(status);
@@ -787,7 +790,7 @@ class AdminApiIT {
     }
 
     private static Map<String, String> operator() {
-        return Api.basic(OPERATOR, PASSWORD);
+        return ApiClient.basic(OPERATOR, PASSWORD);
     }
 
     private static String customer() {

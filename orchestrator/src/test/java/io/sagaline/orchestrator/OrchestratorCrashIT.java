@@ -9,6 +9,7 @@ import io.sagaline.messaging.SagaId;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
+import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.JavaProcess;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -199,7 +200,7 @@ class OrchestratorCrashIT {
 
             Map<Integer, SagaId> accepted = new ConcurrentHashMap<>();
             for (int order = 0; order < PAIR_ORDERS; order++) {
-                Api api = (order % 2 == 0 ? first : second).api;
+                ApiClient api = (order % 2 == 0 ? first : second).api;
                 accepted.put(order, place(api, "pair", order).orElseThrow().saga());
             }
             awaitAllCompleted(jdbc, PAIR_ORDERS);
@@ -242,7 +243,7 @@ class OrchestratorCrashIT {
     }
 
     /** Places CRASH_ORDERS orders at a steady rate; one that got no answer is left for the caller. */
-    private static void placeSteadily(Api api, Map<Integer, SagaId> accepted, Queue<Integer> unanswered) {
+    private static void placeSteadily(ApiClient api, Map<Integer, SagaId> accepted, Queue<Integer> unanswered) {
         long interval = 1_000_000_000L / ORDERS_PER_SECOND;
         long next = System.nanoTime();
         for (int order = 0; order < CRASH_ORDERS; order++) {
@@ -255,12 +256,12 @@ class OrchestratorCrashIT {
     }
 
     /** Places order number {@code order}; empty if the orchestrator did not accept it (it is down). */
-    private static Optional<Placed> place(Api api, String prefix, int order) {
-        Api.Response response;
+    private static Optional<Placed> place(ApiClient api, String prefix, int order) {
+        ApiClient.Response response;
         try {
             response = api.post(
                     "/api/orders",
-                    Api.json(Orders.order(customer(prefix, order))),
+                    ApiClient.json(Orders.order(customer(prefix, order))),
                     Map.of("Idempotency-Key", key(prefix, order)));
         } catch (IllegalStateException e) {
             return Optional.empty();
@@ -393,14 +394,14 @@ class OrchestratorCrashIT {
     /** One orchestrator process over a run's database and topics, on a port of its own. */
     private static final class Orchestrator implements AutoCloseable {
 
-        final Api api;
+        final ApiClient api;
         private final String base;
         private final JavaProcess process;
 
         Orchestrator(TestRun run, String name) {
             int port = freePort();
             base = "http://127.0.0.1:" + port;
-            api = new Api(base);
+            api = new ApiClient(base);
             process = JavaProcess.builder(JAR)
                     .env(run.environment())
                     .env("SERVER_PORT", Integer.toString(port))

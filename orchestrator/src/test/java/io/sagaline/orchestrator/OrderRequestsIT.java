@@ -14,6 +14,7 @@ import io.sagaline.messaging.contract.InventoryMessages.InventoryReserved;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.messaging.contract.OrderMessages.PlaceOrder;
+import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Records;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -72,7 +73,7 @@ class OrderRequestsIT {
     @LocalServerPort
     int port;
 
-    private Api api;
+    private ApiClient api;
 
     @BeforeAll
     static void startRelay() {
@@ -110,7 +111,7 @@ class OrderRequestsIT {
 
     @BeforeEach
     void client() {
-        api = new Api("http://127.0.0.1:" + port);
+        api = new ApiClient("http://127.0.0.1:" + port);
     }
 
     @Test

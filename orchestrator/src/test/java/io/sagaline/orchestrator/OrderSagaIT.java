@@ -18,6 +18,7 @@ import io.sagaline.messaging.contract.PaymentMessages.PaymentCaptureFailed;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentDeclined;
 import io.sagaline.messaging.contract.ShipmentMessages.ScheduleShipment;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentFailed;
+import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -74,7 +75,7 @@ class OrderSagaIT {
     @LocalServerPort
     int port;
 
-    private Api api;
+    private ApiClient api;
 
     @BeforeAll
     static void startRelay() {
@@ -102,14 +103,14 @@ class OrderSagaIT {
 
     @BeforeEach
     void client() {
-        api = new Api("http://127.0.0.1:" + port);
+        api = new ApiClient("http://127.0.0.1:" + port);
     }
 
     @Test
     void completesAnOrderWhenEveryParticipantAgrees() {
         String customer = customer();
-        Api.Response placed =
-                api.post("/api/orders", Api.json(Orders.order(customer)), Map.of("Idempotency-Key", customer));
+        ApiClient.Response placed =
+                api.post("/api/orders", ApiClient.json(Orders.order(customer)), Map.of("Idempotency-Key", customer));
 
         assertThat(placed.status()).isEqualTo(202);
         SagaId saga = SagaId.of(placed.json().get("sagaId").asString());
@@ -324,12 +325,12 @@ class OrderSagaIT {
         assertThat(standIns.types(placed.saga())).doesNotContain("VoidAuthorization");
         assertThat(orderStatus(placed)).isEqualTo("PENDING");
 
-        String resolve = Api.json(Map.of("reason", "released the units by hand"));
+        String resolve = ApiClient.json(Map.of("reason", "released the units by hand"));
         assertThat(api.post("/api/sagas/" + placed.saga() + "/resolve", resolve, Map.of())
                         .status())
                 .isEqualTo(401);
-        Api.Response resolved =
-                api.post("/api/sagas/" + placed.saga() + "/resolve", resolve, Api.basic("operator", PASSWORD));
+        ApiClient.Response resolved =
+                api.post("/api/sagas/" + placed.saga() + "/resolve", resolve, ApiClient.basic("operator", PASSWORD));
 
         assertThat(resolved.status()).isEqualTo(200);
         assertThat(resolved.json().get("status").asString()).isEqualTo("RESOLVED");
@@ -342,12 +343,12 @@ class OrderSagaIT {
     @Test
     void startsOneSagaPerIdempotencyKeyAndRefusesTheKeyForAnotherOrder() {
         String customer = customer();
-        String body = Api.json(Orders.order(customer));
+        String body = ApiClient.json(Orders.order(customer));
         Map<String, String> key = Map.of("Idempotency-Key", "key-" + customer);
 
-        Api.Response first = api.post("/api/orders", body, key);
-        Api.Response again = api.post("/api/orders", body, key);
-        Api.Response other = api.post("/api/orders", Api.json(Orders.order(customer + "-other")), key);
+        ApiClient.Response first = api.post("/api/orders", body, key);
+        ApiClient.Response again = api.post("/api/orders", body, key);
+        ApiClient.Response other = api.post("/api/orders", ApiClient.json(Orders.order(customer + "-other")), key);
 
         assertThat(again.status()).isEqualTo(202);
         assertThat(again.json()).isEqualTo(first.json());
@@ -366,8 +367,8 @@ class OrderSagaIT {
     }
 
     private Placed place(String customer) {
-        Api.Response placed =
-                api.post("/api/orders", Api.json(Orders.order(customer)), Map.of("Idempotency-Key", customer));
+        ApiClient.Response placed =
+                api.post("/api/orders", ApiClient.json(Orders.order(customer)), Map.of("Idempotency-Key", customer));
         assertThat(placed.status()).as(placed.body()).isEqualTo(202);
         return new Placed(
                 UUID.fromString(placed.json().get("orderId").asString()),
@@ -390,7 +391,7 @@ class OrderSagaIT {
     }
 
     private JsonNode saga(SagaId saga) {
-        Api.Response response = api.get("/api/sagas/" + saga);
+        ApiClient.Response response = api.get("/api/sagas/" + saga);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }

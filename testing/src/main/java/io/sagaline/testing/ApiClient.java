@@ -1,4 +1,4 @@
-package io.sagaline.orchestrator;
+package io.sagaline.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,13 +12,15 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A plain HTTP client for the orchestrator's API in tests: raw status, headers and JSON body. */
-final class Api {
+/**
+ * A plain HTTP client for a service's JSON API in tests: every answer with its raw status, headers
+ * and body, parsed as JSON when it is. Thread-safe.
+ */
+public final class ApiClient {
 
-    record Response(int status, Map<String, java.util.List<String>> headers, String body, JsonNode json) {
+    public record Response(int status, Map<String, java.util.List<String>> headers, String body, JsonNode json) {
 
-        @Nullable
-        String header(String name) {
+        public @Nullable String header(String name) {
             return headers.entrySet().stream()
                     .filter(entry -> entry.getKey().equalsIgnoreCase(name))
                     .map(entry -> entry.getValue().getFirst())
@@ -26,8 +28,7 @@ final class Api {
                     .orElse(null);
         }
 
-        @Nullable
-        String contentType() {
+        public @Nullable String contentType() {
             return header("Content-Type");
         }
     }
@@ -37,20 +38,20 @@ final class Api {
     private final HttpClient client = HttpClient.newHttpClient();
     private final String base;
 
-    Api(String base) {
+    public ApiClient(String base) {
         this.base = base;
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
     /** A GET whose body is not JSON, such as Prometheus text: {@link Response#json()} is missing. */
-    Response getText(String path) {
+    public Response getText(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), false);
     }
 
-    Response post(String path, @Nullable String body, Map<String, String> headers) {
+    public Response post(String path, @Nullable String body, Map<String, String> headers) {
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .POST(
                         body == null
@@ -63,14 +64,14 @@ final class Api {
         return send(request);
     }
 
-    static Map<String, String> basic(String user, String password) {
+    public static Map<String, String> basic(String user, String password) {
         return Map.of(
                 "Authorization",
                 "Basic "
                         + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
-    static String json(Object value) {
+    public static String json(Object value) {
         return JSON.writeValueAsString(value);
     }
 

@@ -1,0 +1,246 @@
+package io.sagaline.e2e;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.zaxxer.hikari.HikariDataSource;
+import io.sagaline.messaging.Topics;
+import io.sagaline.testing.ApiClient;
+import io.sagaline.testing.JavaProcess;
+import io.sagaline.testing.KafkaServer;
+import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.TestDatabase;
+import io.sagaline.testing.TestInfrastructure;
+import io.sagaline.testing.TestRelay;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole system for one test class: five databases, topics of its own on the broker, the
+ * outbox relay and the five services as separate processes from their jars, with the
+ * participants' demo data, and a mail server in this JVM that the test can stop and start.
+ * Components can be killed and restarted. Close it to stop everything and drop the databases.
+ */
+final class Sagaline implements AutoCloseable {
+
+    static final String OPERATOR = "operator";
+    static final String OPERATOR_PASSWORD = "e2e-operator-password";
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final int PARTITIONS = 3;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String run;
+    private final PostgresServer postgres;
+    private final KafkaServer kafka;
+    private final Map<Service, TestDatabase> databases = new EnumMap<>(Service.class);
+    private final Map<String, String> topics = new LinkedHashMap<>();
+    private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
+    private final Map<Service, JavaProcess> processes = new EnumMap<>(Service.class);
+    private final int smtpPort;
+    private final List<MimeMessage> mailsOfStoppedServers = new ArrayList<>();
+    private final Map<Service, HikariDataSource> dataSources = new EnumMap<>(Service.class);
+    private GreenMail mail;
+    private TestRelay relay;
+
+    private Sagaline(String name, PostgresServer postgres, KafkaServer kafka) {
+        this.run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.smtpPort = freePort();
+    }
+
+    /** Starts the system on the shared test servers. */
+    static Sagaline start(String name) {
+        return start(name, TestInfrastructure.postgres(), TestInfrastructure.kafka());
+    }
+
+    /** Starts the system on the given servers, such as dedicated ones a test may kill. */
+    static Sagaline start(String name, PostgresServer postgres, KafkaServer kafka) {
+        var system = new Sagaline(name, postgres, kafka);
+        try {
+            system.create();
+            return system;
+        } catch (RuntimeException e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    private void create() {
+        for (Service service : Service.values()) {
+            databases.put(service, postgres.createDatabase(PostgresServer.uniqueName("e2e_" + service.database())));
+            ports.put(service, freePort());
+        }
+        List<String> created = new ArrayList<>();
+        for (String topic : List.of(
+                Topics.PAYMENT_COMMANDS,
+                Topics.INVENTORY_COMMANDS,
+                Topics.SHIPMENT_COMMANDS,
+                Topics.NOTIFICATION_COMMANDS,
+                Topics.SAGA_REPLIES,
+                Topics.ORDERS_REQUESTS)) {
+            String renamed = run + "-" + topic;
+            topics.put(topic, renamed);
+            created.add(renamed);
+            created.add(Topics.deadLetterOf(renamed));
+        }
+        kafka.createTopics(PARTITIONS, created.toArray(String[]::new));
+        startMail();
+        relay = TestRelay.start(kafka.bootstrapServers(), List.copyOf(databases.values()));
+        for (Service service : Service.values()) {
+            processes.put(service, process(service).start());
+        }
+        for (Service service : Service.values()) {
+            awaitReady(service);
+        }
+    }
+
+    /** The topic that stands for {@code topic} (as {@link Topics} names it) in this run. */
+    String topic(String topic) {
+        return topics.get(topic);
+    }
+
+    TestDatabase database(Service service) {
+        return databases.get(service);
+    }
+
+    PostgresServer postgres() {
+        return postgres;
+    }
+
+    KafkaServer kafka() {
+        return kafka;
+    }
+
+    TestRelay relay() {
+        return relay;
+    }
+
+    /** Every mail the mail server took since the system started, across its restarts. */
+    synchronized List<MimeMessage> mails() {
+        List<MimeMessage> all = new ArrayList<>(mailsOfStoppedServers);
+        all.addAll(List.of(mail.getReceivedMessages()));
+        return all;
+    }
+
+    /** A connection pool to the service's database, for checking what the service did. */
+    synchronized DataSource dataSource(Service service) {
+        return dataSources.computeIfAbsent(service, key -> postgres.dataSource(databases.get(key)));
+    }
+
+    /** The orchestrator's API. */
+    ApiClient orchestrator() {
+        return api(Service.ORCHESTRATOR);
+    }
+
+    ApiClient api(Service service) {
+        return new ApiClient("http://127.0.0.1:" + ports.get(service));
+    }
+
+    /** Kills the service with {@code SIGKILL}, as a crash would. */
+    void kill9(Service service) {
+        processes.get(service).kill9();
+    }
+
+    /** Stops the service gracefully. */
+    void stop(Service service) {
+        processes.get(service).stop();
+    }
+
+    /** Starts a stopped or killed service again and waits until it is ready. */
+    void restart(Service service) {
+        processes.get(service).start();
+        awaitReady(service);
+    }
+
+    /** Stops the mail server: the notification service's sends fail until {@link #startMail}. */
+    synchronized void stopMail() {
+        mailsOfStoppedServers.addAll(List.of(mail.getReceivedMessages()));
+        mail.stop();
+    }
+
+    synchronized void startMail() {
+        mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+    }
+
+    @Override
+    public void close() {
+        processes.values().forEach(JavaProcess::close);
+        if (relay != null) {
+            relay.close();
+        }
+        if (mail != null) {
+            mail.stop();
+        }
+        dataSources.values().forEach(HikariDataSource::close);
+        databases.values().forEach(database -> postgres.dropDatabase(database.name()));
+    }
+
+    private void awaitReady(Service service) {
+        processes
+                .get(service)
+                .awaitHealthy(
+                        URI.create("http://127.0.0.1:" + ports.get(service) + "/actuator/health/readiness"),
+                        START_TIMEOUT);
+    }
+
+    private JavaProcess process(Service service) {
+        TestDatabase database = databases.get(service);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.port", ports.get(service));
+        properties.put("spring.datasource.url", database.jdbcUrl());
+        properties.put("spring.datasource.username", database.user());
+        properties.put("spring.datasource.password", database.password());
+        properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+        properties.put("sagaline.messaging.topics.create", false);
+        String replies = topics.get(Topics.SAGA_REPLIES);
+        if (service == Service.ORCHESTRATOR) {
+            properties.put("sagaline.orchestrator.replies-topic", replies);
+            properties.put("sagaline.orchestrator.requests-topic", topics.get(Topics.ORDERS_REQUESTS));
+            properties.put("sagaline.orchestrator.consumer-group", run + "-orchestrator");
+            Map<String, String> commandTopics = new LinkedHashMap<>(topics);
+            commandTopics.remove(Topics.SAGA_REPLIES);
+            commandTopics.remove(Topics.ORDERS_REQUESTS);
+            properties.put("sagaline.orchestrator.command-topics", commandTopics);
+            properties.put("sagaline.admin.password", OPERATOR_PASSWORD);
+        } else {
+            properties.put(service.propertyPrefix() + ".commands-topic", topics.get(service.commandsTopic()));
+            properties.put(service.propertyPrefix() + ".replies-topic", replies);
+            properties.put(service.propertyPrefix() + ".consumer-group", run + "-" + service.module());
+        }
+        if (service == Service.NOTIFICATION) {
+            properties.put("spring.mail.host", "127.0.0.1");
+            properties.put("spring.mail.port", smtpPort);
+        }
+        return JavaProcess.builder(service.jar())
+                .env("SPRING_APPLICATION_JSON", JSON.writeValueAsString(properties))
+                .env("SPRING_PROFILES_ACTIVE", service == Service.ORCHESTRATOR ? "default" : "demo")
+                .jvmArg("-Xmx320m")
+                .jvmArg("-XX:TieredStopAtLevel=1")
+                .logFile(Path.of("target", "e2e-logs", run, service.module() + ".log")
+                        .toAbsolutePath())
+                .build();
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
