@@ -5,7 +5,6 @@ import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.Inbox;
 import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.MessageId;
-import io.sagaline.messaging.OutboxWriter;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.orchestrator.runtime.StepLog.Entry;
@@ -31,8 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -57,7 +54,6 @@ public class Sagas {
     private final Map<String, SagaType<?>> types;
     private final SagaRepository repository;
     private final StepLog stepLog;
-    private final OutboxWriter outbox;
     private final Inbox inbox;
     private final EnvelopeCodec codec;
     private final JsonMapper mapper;
@@ -65,13 +61,12 @@ public class Sagas {
     private final Clock clock;
     private final SagaEngine engine;
     private final SagaMetrics metrics;
-    private final OrchestratorProperties properties;
+    private final Effects effects;
 
     Sagas(
             List<SagaType<?>> types,
             SagaRepository repository,
             StepLog stepLog,
-            OutboxWriter outbox,
             Inbox inbox,
             EnvelopeCodec codec,
             JsonMapper mapper,
@@ -79,11 +74,10 @@ public class Sagas {
             Clock clock,
             SagaEngine engine,
             SagaMetrics metrics,
-            OrchestratorProperties properties) {
+            Effects effects) {
         this.types = types.stream().collect(Collectors.toUnmodifiableMap(SagaType::name, Function.identity()));
         this.repository = repository;
         this.stepLog = stepLog;
-        this.outbox = outbox;
         this.inbox = inbox;
         this.codec = codec;
         this.mapper = mapper;
@@ -91,7 +85,7 @@ public class Sagas {
         this.clock = clock;
         this.engine = engine;
         this.metrics = metrics;
-        this.properties = properties;
+        this.effects = effects;
     }
 
     /**
@@ -129,8 +123,8 @@ public class Sagas {
             }
             var started = Line.of(
                     row.id(), now, Entry.STARTED, "definition " + definition.name() + " v" + definition.version());
-            carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(started)));
-            afterCommit(() -> metrics.started(type.name()));
+            effects.carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(started)));
+            Effects.afterCommit(() -> metrics.started(type.name()));
             return new StartResult(row.id(), true);
         });
     }
@@ -159,19 +153,7 @@ public class Sagas {
             Line received = Line.of(row.id(), now, Entry.REPLY, null)
                     .message(reply.type(), reply.messageId().value(), answered.value());
             if (!inbox.recordFirstDelivery(CONSUMER, reply.messageId())) {
-                stepLog.append(List.of(new Line(
-                        row.id(),
-                        now,
-                        Entry.DUPLICATE_DELIVERY,
-                        null,
-                        null,
-                        null,
-                        null,
-                        received.messageType(),
-                        received.messageId(),
-                        received.inReplyTo(),
-                        null,
-                        "delivered before; applied once")));
+                stepLog.append(List.of(received.as(Entry.DUPLICATE_DELIVERY, "delivered before; applied once")));
                 return null;
             }
             applyReply(typeOf(row), row, new SagaEvent.ReplyReceived(answered.value(), payload), received, now);
@@ -266,7 +248,7 @@ public class Sagas {
             var step = definition.step(before.step());
             Instant sent = before.deadline() == null ? now : before.deadline().minus(step.timeout());
             String outcome = step.classify(event.reply(), before.direction()).name();
-            afterCommit(() -> metrics.stepAnswered(
+            Effects.afterCommit(() -> metrics.stepAnswered(
                     type.name(), step.name(), before.direction(), outcome, Duration.between(sent, now)));
         }
     }
@@ -280,95 +262,8 @@ public class Sagas {
         if (changed && !repository.update(row, transition.state(), json(transition.data()), now)) {
             throw new ConcurrentChange(row.id());
         }
-        carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(eventLine)));
+        effects.carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(eventLine)));
         return transition;
-    }
-
-    private <D extends Record> void carryOut(
-            SagaType<D> type,
-            SagaDefinition<D> definition,
-            SagaRow row,
-            Transition<D> transition,
-            Instant now,
-            List<Line> lines) {
-        SagaId id = row.id();
-        SagaState state = transition.state();
-        for (SagaEffect effect : transition.effects()) {
-            switch (effect) {
-                case SagaEffect.SendCommand send -> {
-                    String messageType = MessageTypes.of(send.command());
-                    outbox.append(properties.commandTopic(send.topic()), command(row, send, messageType, now));
-                    lines.add(Line.of(id, now, Entry.COMMAND_SENT, "reply due by " + send.deadline())
-                            .atStep(send.step(), send.stepName(), send.direction(), send.attempt())
-                            .message(messageType, send.requestId(), null));
-                }
-                case SagaEffect.RunLocal local -> {
-                    type.runLocal(id, transition.data(), local, state, now);
-                    lines.add(Line.of(id, now, Entry.LOCAL_STEP, null)
-                            .atStep(local.step(), local.stepName(), local.direction(), null));
-                }
-                case SagaEffect.PivotPassed pivot -> {
-                    type.pivotPassed(id, transition.data(), now);
-                    lines.add(Line.of(id, now, Entry.PIVOT_PASSED, "no longer undone; only moves forward")
-                            .atStep(pivot.step(), pivot.stepName(), state.direction(), null));
-                }
-                case SagaEffect.RetryScheduled retry ->
-                    lines.add(Line.of(id, now, Entry.RETRY_SCHEDULED, "due " + retry.at() + ": " + retry.reason())
-                            .atStep(
-                                    retry.step(),
-                                    definition.step(retry.step()).name(),
-                                    retry.direction(),
-                                    retry.attempt()));
-                case SagaEffect.CompensationStarted started ->
-                    lines.add(Line.of(id, now, Entry.COMPENSATION_STARTED, started.reason()));
-                case SagaEffect.Completed completed -> {
-                    type.finished(id, transition.data(), state, now);
-                    lines.add(Line.of(id, now, Entry.COMPLETED, null));
-                    finished(type, row, state, now);
-                }
-                case SagaEffect.Compensated compensated -> {
-                    type.finished(id, transition.data(), state, now);
-                    lines.add(Line.of(id, now, Entry.COMPENSATED, compensated.reason()));
-                    finished(type, row, state, now);
-                }
-                case SagaEffect.CompensationFailed failed -> {
-                    lines.add(Line.of(id, now, Entry.COMPENSATION_FAILED, failed.reason())
-                            .atStep(
-                                    failed.step(),
-                                    definition.step(failed.step()).name(),
-                                    state.direction(),
-                                    state.attempt()));
-                    afterCommit(() -> metrics.compensationFailed(type.name()));
-                }
-                case SagaEffect.Resolved resolved -> {
-                    type.finished(id, transition.data(), state, now);
-                    lines.add(Line.of(id, now, Entry.RESOLVED, resolved.reason()));
-                    finished(type, row, state, now);
-                }
-                case SagaEffect.Ignored ignored -> lines.add(Line.of(id, now, Entry.IGNORED, ignored.reason()));
-                case SagaEffect.Rejected rejected ->
-                    lines.add(Line.of(id, now, Entry.OPERATOR_REJECTED, rejected.reason()));
-            }
-        }
-        stepLog.append(lines);
-    }
-
-    private void finished(SagaType<?> type, SagaRow row, SagaState state, Instant now) {
-        Duration took = Duration.between(row.createdAt(), now);
-        afterCommit(() -> metrics.finished(type.name(), state.status(), took));
-    }
-
-    private Envelope command(SagaRow row, SagaEffect.SendCommand send, String messageType, Instant now) {
-        return new Envelope(
-                MessageId.of(send.requestId()),
-                row.id(),
-                messageType,
-                codec.toTree(send.command()),
-                send.idempotencyKey(),
-                null,
-                row.startKey(),
-                null,
-                now);
     }
 
     private <D extends Record> SagaDefinition<D> definitionOf(SagaType<D> type, SagaRow row) {
@@ -411,15 +306,6 @@ public class Sagas {
                 log.debug("{}; applying the event again (attempt {})", e.getMessage(), attempt + 1);
             }
         }
-    }
-
-    private static void afterCommit(Runnable action) {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                action.run();
-            }
-        });
     }
 
     /** Another transaction wrote the saga after this one read it. */

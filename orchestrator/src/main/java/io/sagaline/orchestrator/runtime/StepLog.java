@@ -78,6 +78,23 @@ class StepLog {
             return new Line(sagaId, at, entry, step, stepName, direction, attempt, type, id, answering, actor, detail);
         }
 
+        /** The same line as another entry, with {@code text} as its detail. */
+        Line as(Entry other, @Nullable String text) {
+            return new Line(
+                    sagaId,
+                    at,
+                    other,
+                    step,
+                    stepName,
+                    direction,
+                    attempt,
+                    messageType,
+                    messageId,
+                    inReplyTo,
+                    actor,
+                    text);
+        }
+
         Line by(String who) {
             return new Line(
                     sagaId,
