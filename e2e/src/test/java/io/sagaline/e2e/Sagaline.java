@@ -24,7 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -99,7 +106,7 @@ final class Sagaline implements AutoCloseable {
         }
         kafka.createTopics(PARTITIONS, created.toArray(String[]::new));
         startMail();
-        relay = TestRelay.start(kafka.bootstrapServers(), List.copyOf(databases.values()));
+        relay = TestRelay.start(postgres, kafka.bootstrapServers(), List.copyOf(databases.values()), Map.of());
         for (Service service : Service.values()) {
             processes.put(service, process(service).start());
         }
@@ -111,6 +118,30 @@ final class Sagaline implements AutoCloseable {
     /** The topic that stands for {@code topic} (as {@link Topics} names it) in this run. */
     String topic(String topic) {
         return topics.get(topic);
+    }
+
+    /**
+     * How many messages went to this run's dead-letter topics in all. A message is dead-lettered
+     * only when it cannot be handled, so after crashes and outages this is zero.
+     */
+    long deadLetters() {
+        List<String> deadLetterTopics =
+                topics.values().stream().map(Topics::deadLetterOf).toList();
+        try (Admin admin = kafka.adminClient()) {
+            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+            admin.describeTopics(deadLetterTopics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(topic -> topic.partitions().stream()
+                            .map(partition -> new TopicPartition(topic.name(), partition.partition())))
+                    .forEach(partition -> ends.put(partition, OffsetSpec.latest()));
+            return admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResultInfo::offset)
+                    .sum();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not count the dead letters of run " + run, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while counting the dead letters of run " + run, e);
+        }
     }
 
     TestDatabase database(Service service) {

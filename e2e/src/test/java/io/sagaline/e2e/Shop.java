@@ -34,17 +34,7 @@ final class Shop {
     /** Places an order of {@code quantity} × {@code sku} at {@code unitPrice} minor units. */
     Placed place(String customer, String sku, int quantity, long unitPrice, Map<String, String> address) {
         String key = UUID.randomUUID().toString();
-        Map<String, Object> order = Map.of(
-                "customerId",
-                customer,
-                "lines",
-                List.of(Map.of("sku", sku, "quantity", quantity, "unitPrice", unitPrice)),
-                "currency",
-                "EUR",
-                "shippingAddress",
-                address,
-                "email",
-                customer + "@example.com");
+        Map<String, Object> order = orderBody(customer, sku, quantity, unitPrice, "EUR", address);
         ApiClient.Response placed = api.post("/api/orders", ApiClient.json(order), Map.of("Idempotency-Key", key));
         assertThat(placed.status()).as(placed.body()).isEqualTo(202);
         return new Placed(
@@ -53,6 +43,36 @@ final class Shop {
                 customer,
                 Map.of(sku, quantity),
                 quantity * unitPrice);
+    }
+
+    /** Posts {@code body} to the orders endpoint as it is, as a client that gets it wrong would. */
+    ApiClient.Response submit(String body) {
+        return api.post(
+                "/api/orders", body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+    }
+
+    /**
+     * The body {@link #place} sends. Quantity and price are any JSON value, so that a test can
+     * send one that is out of range or of the wrong type.
+     */
+    static Map<String, Object> orderBody(
+            String customer,
+            String sku,
+            Object quantity,
+            Object unitPrice,
+            String currency,
+            Map<String, String> address) {
+        return Map.of(
+                "customerId",
+                customer,
+                "lines",
+                List.of(Map.of("sku", sku, "quantity", quantity, "unitPrice", unitPrice)),
+                "currency",
+                currency,
+                "shippingAddress",
+                address,
+                "email",
+                customer + "@example.com");
     }
 
     JsonNode saga(Placed order) {
@@ -94,6 +114,23 @@ final class Shop {
                 .filter(entry -> "compensate".equals(text(entry, "direction")))
                 .filter(entry -> "COMMAND_SENT".equals(text(entry, "entry")))
                 .map(entry -> text(entry, "messageType"))
+                .toList();
+    }
+
+    /** The saga's timeline entries of one kind, such as {@code DUPLICATE_DELIVERY}, in order. */
+    static List<JsonNode> entries(JsonNode saga, String entry) {
+        return saga.get("timeline")
+                .valueStream()
+                .filter(line -> entry.equals(text(line, "entry")))
+                .toList();
+    }
+
+    /** The replies the orchestrator took for the saga, first deliveries only, in order. */
+    static List<JsonNode> replies(JsonNode saga) {
+        return saga.get("timeline")
+                .valueStream()
+                .filter(line -> !text(line, "inReplyTo").isEmpty())
+                .filter(line -> !"DUPLICATE_DELIVERY".equals(text(line, "entry")))
                 .toList();
     }
 

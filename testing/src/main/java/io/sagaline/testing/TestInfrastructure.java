@@ -66,6 +66,20 @@ public final class TestInfrastructure {
         return Provisioning.dedicatedKafka(name);
     }
 
+    /**
+     * Starts a PostgreSQL server of the test's own, with {@code wal_level=logical} like {@link
+     * #postgres()}, as a local process in every mode (PostgreSQL's server binaries must be
+     * installed; as root it runs as the {@code postgres} OS user), on a free port with data in
+     * {@code <repo>/.data/test/dedicated-pg-<name>}. Data left there by an earlier run is deleted
+     * first. The caller closes it.
+     *
+     * @param name 1 to 32 letters, digits, {@code -} and {@code _}; unique among the servers running
+     *     at once
+     */
+    public static DedicatedPostgres dedicatedPostgres(String name) {
+        return Provisioning.dedicatedPostgres(name);
+    }
+
     private static final class Lazy<T> {
 
         private final String what;

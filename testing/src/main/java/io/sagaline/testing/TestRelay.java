@@ -42,6 +42,18 @@ public final class TestRelay implements AutoCloseable {
      */
     public static TestRelay start(
             String kafkaBootstrap, List<TestDatabase> databases, Map<String, String> environment) {
+        return start(TestInfrastructure.postgres(), kafkaBootstrap, databases, environment);
+    }
+
+    /**
+     * Like {@link #start(String, List, Map)}, over databases of {@code postgres} instead of the
+     * shared {@link TestInfrastructure#postgres()}, such as a {@link DedicatedPostgres}.
+     */
+    public static TestRelay start(
+            PostgresServer postgres,
+            String kafkaBootstrap,
+            List<TestDatabase> databases,
+            Map<String, String> environment) {
         if (databases.isEmpty()) {
             throw new IllegalArgumentException("a relay needs at least one database");
         }
@@ -49,7 +61,6 @@ public final class TestRelay implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw -pl outbox-relay -am package");
         }
-        PostgresServer postgres = TestInfrastructure.postgres();
         Credentials relay = postgres.relayCredentials();
         int port = freePort();
         String first = databases.getFirst().name();

@@ -11,12 +11,18 @@ import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation
 import io.sagaline.notification.internal.NotificationRepository.Attempt;
 import io.sagaline.notification.internal.NotificationRepository.Status;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.mail.MailException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
@@ -37,6 +43,8 @@ class OrderConfirmations {
     static final String CONSUMER = "notification-svc";
     private static final Logger log = LoggerFactory.getLogger(OrderConfirmations.class);
     private static final int MAX_REASON = 500;
+    private static final Duration RECORD_FIRST_PAUSE = Duration.ofMillis(200);
+    private static final Duration RECORD_MAX_PAUSE = Duration.ofSeconds(5);
 
     private final NotificationRepository notifications;
     private final ConfirmationMailer mailer;
@@ -104,23 +112,59 @@ class OrderConfirmations {
     }
 
     private void send(Envelope command, ConfirmationMail mail, UUID token) {
+        // The claim is ours until the sending timeout; the outcome must be recorded before then.
+        Instant claimExpires = clock.instant().plus(properties.sendingTimeout());
         try {
             mailer.send(mail);
         } catch (MailException e) {
             String reason = reason(e);
             log.warn("Confirmation of order {} not sent: {}", mail.orderId(), reason);
-            transactions.executeWithoutResult(status -> {
+            record(mail, claimExpires, () -> {
                 notifications.markFailed(mail.orderId(), token, reason);
                 replyOnce(command, new OrderConfirmationFailed(mail.orderId(), reason));
             });
             return;
         }
-        transactions.executeWithoutResult(status -> {
+        record(mail, claimExpires, () -> {
             if (!notifications.markSent(mail.orderId(), token, clock.instant())) {
                 log.warn("Order {} was taken over while its mail was being sent", mail.orderId());
             }
             replyOnce(command, new OrderConfirmationSent(mail.orderId()));
         });
+    }
+
+    /**
+     * Records what the mail server answered, retrying while the database is away. Giving up at
+     * once would leave the claim to time out: the redelivered command would find the send in
+     * flight and stay silent, and the orchestrator's retry after the claim expired would send the
+     * mail a second time although this process knew it had gone out.
+     */
+    private void record(ConfirmationMail mail, Instant claimExpires, Runnable outcome) {
+        Duration pause = RECORD_FIRST_PAUSE;
+        while (true) {
+            try {
+                transactions.executeWithoutResult(status -> outcome.run());
+                return;
+            } catch (TransientDataAccessException
+                    | RecoverableDataAccessException
+                    | DataAccessResourceFailureException e) {
+                if (!clock.instant().plus(pause).isBefore(claimExpires)) {
+                    throw e;
+                }
+                log.warn("Recording the mail of order {} failed ({}); trying again in {}", mail.orderId(), e, pause);
+                sleep(pause);
+                pause = Collections.min(List.of(pause.multipliedBy(2), RECORD_MAX_PAUSE));
+            }
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database", e);
+        }
     }
 
     private void answer(Envelope command, Record reply) {

@@ -8,6 +8,7 @@ import io.sagaline.messaging.SagaId;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.orchestrator.runtime.StepLog.Entry;
 import io.sagaline.orchestrator.runtime.StepLog.Line;
+import io.sagaline.orchestrator.saga.Direction;
 import io.sagaline.orchestrator.saga.SagaDefinition;
 import io.sagaline.orchestrator.saga.SagaEffect;
 import io.sagaline.orchestrator.saga.SagaState;
@@ -82,8 +83,17 @@ class Effects {
                                     definition.step(retry.step()).name(),
                                     retry.direction(),
                                     retry.attempt()));
-                case SagaEffect.CompensationStarted started ->
-                    lines.add(Line.of(id, now, Entry.COMPENSATION_STARTED, started.reason()));
+                case SagaEffect.CompensationStarted started -> {
+                    Line line = Line.of(id, now, Entry.COMPENSATION_STARTED, started.reason());
+                    lines.add(
+                            started.fromStep() < 0
+                                    ? line
+                                    : line.atStep(
+                                            started.fromStep(),
+                                            definition.step(started.fromStep()).name(),
+                                            Direction.BACKWARD,
+                                            null));
+                }
                 case SagaEffect.Completed completed -> {
                     type.finished(id, transition.data(), state, now);
                     lines.add(Line.of(id, now, Entry.COMPLETED, null));
@@ -108,7 +118,8 @@ class Effects {
                     lines.add(Line.of(id, now, Entry.RESOLVED, resolved.reason()));
                     finished(type, row, state, now);
                 }
-                case SagaEffect.Ignored ignored -> lines.add(Line.of(id, now, Entry.IGNORED, ignored.reason()));
+                // Names what was ignored: the reply's type and ids, or the step whose deadline it was.
+                case SagaEffect.Ignored ignored -> lines.add(lines.getFirst().as(Entry.IGNORED, ignored.reason()));
                 case SagaEffect.Rejected rejected ->
                     lines.add(Line.of(id, now, Entry.OPERATOR_REJECTED, rejected.reason()));
             }

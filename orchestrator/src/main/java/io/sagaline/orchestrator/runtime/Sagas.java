@@ -239,11 +239,7 @@ public class Sagas {
             SagaType<D> type, SagaRow row, SagaEvent.ReplyReceived event, Line received, Instant now) {
         SagaDefinition<D> definition = definitionOf(type, row);
         SagaState before = row.state();
-        Line line = before.step() >= 0 && before.step() < definition.size()
-                ? received.atStep(
-                        before.step(), definition.step(before.step()).name(), before.direction(), before.attempt())
-                : received;
-        Transition<D> transition = apply(type, row, event, line, now);
+        Transition<D> transition = apply(type, row, event, received, now);
         if (!transition.isIgnored()) {
             var step = definition.step(before.step());
             Instant sent = before.deadline() == null ? now : before.deadline().minus(step.timeout());
@@ -256,13 +252,19 @@ public class Sagas {
     private <D extends Record> Transition<D> apply(
             SagaType<D> type, SagaRow row, SagaEvent event, Line eventLine, Instant now) {
         SagaDefinition<D> definition = definitionOf(type, row);
+        SagaState before = row.state();
+        // The event happened to the step the saga stood on.
+        Line line = eventLine.step() == null && before.step() >= 0 && before.step() < definition.size()
+                ? eventLine.atStep(
+                        before.step(), definition.step(before.step()).name(), before.direction(), before.attempt())
+                : eventLine;
         D data = mapper.readValue(row.payload(), type.dataType());
         Transition<D> transition = engine.apply(definition, row.id(), data, row.state(), event, now);
         boolean changed = !transition.isIgnored() && !transition.isRejected();
         if (changed && !repository.update(row, transition.state(), json(transition.data()), now)) {
             throw new ConcurrentChange(row.id());
         }
-        effects.carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(eventLine)));
+        effects.carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(line)));
         return transition;
     }
 

@@ -1,6 +1,7 @@
 package io.sagaline.testing.internal;
 
 import io.sagaline.testing.DedicatedKafka;
+import io.sagaline.testing.DedicatedPostgres;
 import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestInfrastructure.Mode;
@@ -69,6 +70,10 @@ public final class Provisioning {
 
     public static DedicatedKafka dedicatedKafka(String name) {
         return LocalDedicatedKafka.create(name);
+    }
+
+    public static DedicatedPostgres dedicatedPostgres(String name) {
+        return LocalDedicatedPostgres.create(name);
     }
 
     /** The root of the repository the tests run in. */
