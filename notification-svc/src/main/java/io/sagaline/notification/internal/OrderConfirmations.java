@@ -25,6 +25,7 @@ import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.mail.MailException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -147,7 +148,9 @@ class OrderConfirmations {
                 return;
             } catch (TransientDataAccessException
                     | RecoverableDataAccessException
-                    | DataAccessResourceFailureException e) {
+                    | DataAccessResourceFailureException
+                    // A lost connection fails the rollback too, or the next transaction's begin.
+                    | TransactionException e) {
                 if (!clock.instant().plus(pause).isBefore(claimExpires)) {
                     throw e;
                 }
