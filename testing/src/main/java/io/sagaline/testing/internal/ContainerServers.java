@@ -50,7 +50,7 @@ final class ContainerServers {
                         "-c",
                         "max_wal_senders=50",
                         "-c",
-                        "max_prepared_transactions=100",
+                        "max_prepared_transactions=256",
                         "-c",
                         "max_connections=300");
         container.start();
