@@ -15,11 +15,15 @@ import java.util.concurrent.atomic.LongAdder;
  * writes it) this PostgreSQL server commits per second, with several clients, in a scratch
  * database that is dropped afterwards. Divided by the local transactions one saga needs, it is the
  * most sagas per second any design built from such steps could reach here.
+ *
+ * <p>It runs PostgreSQL's own {@code pgbench} when the server's binaries are on this machine, so
+ * that the client costs as little as possible; otherwise JDBC clients in this JVM commit the same
+ * transactions.
  */
 final class Ceiling {
 
-    /** Measured commit rate. */
-    record Result(int clients, Duration duration, long commits) {
+    /** Measured commit rate, and by what. */
+    record Result(int clients, Duration duration, long commits, String client) {
         double perSecond() {
             return commits / (duration.toNanos() / 1e9);
         }
@@ -57,6 +61,10 @@ final class Ceiling {
         execute("postgres", "CREATE DATABASE " + database);
         try {
             execute(database, SCHEMA);
+            var pgbench = pgbench();
+            if (pgbench.isPresent()) {
+                return runPgbench(pgbench.get(), database, clients, duration);
+            }
             var commits = new LongAdder();
             long until = System.nanoTime() + duration.toNanos();
             List<Thread> threads = new ArrayList<>();
@@ -67,12 +75,77 @@ final class Ceiling {
             for (Thread thread : threads) {
                 thread.join();
             }
-            return new Result(clients, duration, commits.sum());
+            return new Result(clients, duration, commits.sum(), "JDBC");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } finally {
             execute("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private static final String PGBENCH_SCRIPT = """
+            \\set id random(1, 10000)
+            BEGIN;
+            INSERT INTO inbox VALUES ('ceiling', gen_random_uuid(), now());
+            UPDATE state SET step = step + 1, version = version + 1, updated_at = now() WHERE id = :id;
+            SELECT gen_random_uuid() AS out \\gset
+            INSERT INTO outbox VALUES (:out, 'orders.commands', :id, 'Step', '{"payload": {"amount": 1999}}');
+            DELETE FROM outbox WHERE id = :out;
+            COMMIT;
+            """;
+
+    private static java.util.Optional<java.nio.file.Path> pgbench() {
+        try (var versions = java.nio.file.Files.list(java.nio.file.Path.of("/usr/lib/postgresql"))) {
+            return versions.map(version -> version.resolve("bin/pgbench"))
+                    .filter(java.nio.file.Files::isExecutable)
+                    .max(java.util.Comparator.naturalOrder());
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private Result runPgbench(java.nio.file.Path pgbench, String database, int clients, Duration duration) {
+        try {
+            var script = java.nio.file.Files.createTempFile("ceiling", ".sql");
+            java.nio.file.Files.writeString(script, PGBENCH_SCRIPT);
+            var builder = new ProcessBuilder(
+                            pgbench.toString(),
+                            "-n",
+                            "-M",
+                            "prepared",
+                            "-c",
+                            Integer.toString(clients),
+                            "-j",
+                            "2",
+                            "-T",
+                            Long.toString(duration.toSeconds()),
+                            "-f",
+                            script.toString(),
+                            "-h",
+                            postgres.host(),
+                            "-p",
+                            Integer.toString(postgres.port()),
+                            "-U",
+                            "postgres",
+                            database)
+                    .redirectErrorStream(true);
+            builder.environment().put("PGPASSWORD", postgres.password());
+            var process = builder.start();
+            String output =
+                    new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.file.Files.deleteIfExists(script);
+            var processed = java.util.regex.Pattern.compile("number of transactions actually processed: (\\d+)")
+                    .matcher(output);
+            if (process.waitFor() != 0 || !processed.find()) {
+                throw new IllegalStateException("pgbench failed: " + output);
+            }
+            return new Result(clients, duration, Long.parseLong(processed.group(1)), "pgbench");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("running pgbench failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -35,6 +35,11 @@ record PhaseResult(
         return count(Outcome.Kind.ERROR) + unfinished;
     }
 
+    /** The system kept up: it ended at least 95% of the offered rate, lost nothing, and left nothing unfinished. */
+    boolean keptUp() {
+        return endedPerSecond >= 0.95 * offeredRate && errorCount() == 0;
+    }
+
     /**
      * Sustained: the system kept up (ended at least 95% of the offered rate inside the window), lost
      * nothing, finished every order in time, and kept p99 under the bound.

@@ -79,9 +79,10 @@ final class Report {
 
     static void ceiling(Ceiling.Result ceiling, int transactionsPerSaga) {
         System.out.printf(
-                "Ceiling: %,.0f saga-step transactions/s (%d clients, %d s); one saga needs %d local transactions,"
+                "Ceiling: %,.0f saga-step transactions/s (%s, %d clients, %d s); one saga needs %d local transactions,"
                         + " so at most %,.0f sagas/s%n",
                 ceiling.perSecond(),
+                ceiling.client(),
                 ceiling.clients(),
                 ceiling.duration().toSeconds(),
                 transactionsPerSaga,
@@ -115,6 +116,15 @@ final class Report {
                             .collect(Collectors.joining(", ")));
         }
         System.out.println(indent(row.usage().format()));
+        double ended = p.endedPerSecond() * p.window().toNanos() / 1e9;
+        if (ended > 0) {
+            double seconds = row.usage().elapsed().toNanos() / 1e9;
+            System.out.println("    CPU per order ended: "
+                    + row.usage().groups().stream()
+                            .map(g -> String.format(
+                                    "%s %.1f ms", g.group(), g.cpuPercentOfCore() / 100 * seconds * 1000 / ended))
+                            .collect(Collectors.joining(", ")));
+        }
     }
 
     static void table(List<Row> rows) {

@@ -16,6 +16,8 @@ final class SagaTarget implements Target {
     private final URI orders;
     private final Workload.Endpoints seeding;
     private final SagaWatcher watcher;
+    private final Postgres postgres;
+    private final String database;
 
     SagaTarget(Http http, Options options, Postgres postgres) {
         this.http = http;
@@ -25,7 +27,9 @@ final class SagaTarget implements Target {
                 URI.create(options.text("paymentUrl", "http://127.0.0.1:8081")),
                 URI.create(options.text("inventoryUrl", "http://127.0.0.1:8082")),
                 URI.create(options.text("shipmentUrl", "http://127.0.0.1:8083")));
-        this.watcher = new SagaWatcher(postgres, options.text("orchestratorDatabase", "orchestrator"));
+        this.postgres = postgres;
+        this.database = options.text("orchestratorDatabase", "orchestrator");
+        this.watcher = new SagaWatcher(postgres, database);
     }
 
     @Override
@@ -41,6 +45,32 @@ final class SagaTarget implements Target {
     @Override
     public List<String> databases() {
         return List.of("orchestrator", "payment", "inventory", "shipment", "notification");
+    }
+
+    @Override
+    public void awaitIdle(Progress progress) {
+        long until = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
+        long active;
+        while ((active = activeSagas()) > 0) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException(active + " sagas are still under way after 10 minutes");
+            }
+            progress.say("waiting for %d sagas of an earlier run to end ...", active);
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000_000L);
+        }
+    }
+
+    private long activeSagas() {
+        try (var connection = postgres.connect(database);
+                var rows = connection.createStatement().executeQuery("""
+                        SELECT count(*) FROM saga_instance
+                        WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED')
+                        """)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("counting the sagas under way failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -17,6 +17,12 @@ interface Target extends AutoCloseable {
      */
     CompletableFuture<Outcome> place(Workload.Order order);
 
+    /**
+     * Waits until nothing the system holds is still under way (a backlog left by an earlier run
+     * would load the machine while this one measures).
+     */
+    default void awaitIdle(Progress progress) {}
+
     /** The databases whose commits count towards the commits per order. */
     java.util.List<String> databases();
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The 2PC baseline's crash scenario: two coordinators share the load; one of them halts between
@@ -79,7 +78,7 @@ final class TwoPhaseCrash {
             var events = new Events();
             var monitor = Thread.ofPlatform()
                     .name("crash-monitor")
-                    .start(() -> watch(http, victim, survivor, downtime, events, progress));
+                    .start(() -> watch(http, postgres, victim, downtime, events, progress));
             var ended = new ConcurrentLinkedQueue<Ended>();
             var loop = new OpenLoop(target, workload, progress, 20_000, Duration.ofSeconds(120));
             PhaseResult phase = loop.run("2pc-crash", rate, Duration.ZERO, duration, new OpenLoop.Window() {
@@ -104,7 +103,7 @@ final class TwoPhaseCrash {
     }
 
     private static void watch(
-            Http http, Coordinator victim, Coordinator survivor, Duration downtime, Events events, Progress progress) {
+            Http http, Postgres postgres, Coordinator victim, Duration downtime, Events events, Progress progress) {
         long giveUp = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (victim.alive()) {
             if (System.nanoTime() > giveUp) {
@@ -117,14 +116,14 @@ final class TwoPhaseCrash {
         progress.say("coordinator c1 halted between its phases; it stays down for %d s", downtime.toSeconds());
         long restartAt = System.nanoTime() + downtime.toNanos();
         while (System.nanoTime() < restartAt) {
-            sample(http, survivor, events);
+            sample(postgres, events, progress);
             LockSupport.parkNanos(200_000_000);
         }
         events.restarted.set(Outcome.nowMicros());
         progress.say("restarting coordinator c1 ...");
         victim.start(http, Map.of());
         events.healthy.set(Outcome.nowMicros());
-        while (sample(http, survivor, events) > 0) {
+        while (sample(postgres, events, progress) != 0) {
             LockSupport.parkNanos(50_000_000);
         }
         events.resolved.set(Outcome.nowMicros());
@@ -132,14 +131,25 @@ final class TwoPhaseCrash {
         progress.say("coordinator c1 recovered: %s", events.recovery);
     }
 
-    /** Reads what is prepared now, through the surviving coordinator; returns the number in doubt. */
-    private static int sample(Http http, Coordinator survivor, Events events) {
-        JsonNode prepared = http.get(survivor.url().resolve("/api/prepared")).json();
-        int inDoubt = prepared.path("prepared").asInt();
-        int locks = prepared.path("locks").asInt();
-        events.maxInDoubt = Math.max(events.maxInDoubt, inDoubt);
-        events.maxLocks = Math.max(events.maxLocks, locks);
-        return inDoubt;
+    /**
+     * Reads what is prepared now, and the locks it holds, from the server itself: the surviving
+     * coordinator cannot be asked, its connections wait on those very locks.
+     */
+    private static int sample(Postgres postgres, Events events, Progress progress) {
+        try (var connection = postgres.connect("postgres");
+                var rows = connection.createStatement().executeQuery("""
+                        SELECT (SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'sagaline-2pc:c1:%') AS prepared,
+                               (SELECT count(*) FROM pg_locks WHERE pid IS NULL) AS locks
+                        """)) {
+            rows.next();
+            int inDoubt = rows.getInt("prepared");
+            events.maxInDoubt = Math.max(events.maxInDoubt, inDoubt);
+            events.maxLocks = Math.max(events.maxLocks, rows.getInt("locks"));
+            return inDoubt;
+        } catch (java.sql.SQLException | IllegalStateException e) {
+            progress.say("reading the prepared transactions failed: %s", e.getMessage());
+            return -1;
+        }
     }
 
     private static void report(
