@@ -1,13 +1,20 @@
 package io.sagaline.loadgen;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 
 /**
  * The machine's commit ceiling for saga steps: how many transactions shaped like one saga step
@@ -95,20 +102,20 @@ final class Ceiling {
             COMMIT;
             """;
 
-    private static java.util.Optional<java.nio.file.Path> pgbench() {
-        try (var versions = java.nio.file.Files.list(java.nio.file.Path.of("/usr/lib/postgresql"))) {
+    private static Optional<Path> pgbench() {
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             return versions.map(version -> version.resolve("bin/pgbench"))
-                    .filter(java.nio.file.Files::isExecutable)
-                    .max(java.util.Comparator.naturalOrder());
-        } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
+                    .filter(Files::isExecutable)
+                    .max(Comparator.naturalOrder());
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
-    private Result runPgbench(java.nio.file.Path pgbench, String database, int clients, Duration duration) {
+    private Result runPgbench(Path pgbench, String database, int clients, Duration duration) {
         try {
-            var script = java.nio.file.Files.createTempFile("ceiling", ".sql");
-            java.nio.file.Files.writeString(script, PGBENCH_SCRIPT);
+            var script = Files.createTempFile("ceiling", ".sql");
+            Files.writeString(script, PGBENCH_SCRIPT);
             var builder = new ProcessBuilder(
                             pgbench.toString(),
                             "-n",
@@ -132,16 +139,15 @@ final class Ceiling {
                     .redirectErrorStream(true);
             builder.environment().put("PGPASSWORD", postgres.password());
             var process = builder.start();
-            String output =
-                    new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            java.nio.file.Files.deleteIfExists(script);
-            var processed = java.util.regex.Pattern.compile("number of transactions actually processed: (\\d+)")
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Files.deleteIfExists(script);
+            var processed = Pattern.compile("number of transactions actually processed: (\\d+)")
                     .matcher(output);
             if (process.waitFor() != 0 || !processed.find()) {
                 throw new IllegalStateException("pgbench failed: " + output);
             }
             return new Result(clients, duration, Long.parseLong(processed.group(1)), "pgbench");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("running pgbench failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

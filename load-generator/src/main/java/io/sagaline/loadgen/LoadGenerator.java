@@ -95,12 +95,7 @@ public final class LoadGenerator {
                 progress.say(
                         "warming the JVMs up: %d orders/s for %d s, not measured ...",
                         prewarmRate, prewarm.toSeconds());
-                loop.run(
-                        "warm-up",
-                        prewarmRate,
-                        prewarm,
-                        Duration.ofSeconds(1),
-                        new Report.Probe(processes, postgres, target.databases()));
+                loop.run("warm-up", prewarmRate, prewarm, Duration.ofSeconds(1), new OpenLoop.Window() {});
             }
             List<Report.Row> rows = new ArrayList<>();
             Integer highest = null;

@@ -25,11 +25,11 @@ import org.HdrHistogram.Recorder;
  */
 final class OpenLoop {
 
-    /** Called at the measured window's start and end, on a thread of its own. */
+    /** Told of the measured window's start and end, on a thread of its own, and of every order that ended. */
     interface Window {
-        void opened();
+        default void opened() {}
 
-        void closed();
+        default void closed() {}
 
         /** Called for every order that ended, with its due time, on the thread that learnt of it. */
         default void ended(long dueMicros, Outcome outcome) {}

@@ -1,10 +1,14 @@
 package io.sagaline.loadgen;
 
 import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The saga system: orders go to the orchestrator's {@code POST /api/orders}, which answers 202 at
@@ -49,14 +53,14 @@ final class SagaTarget implements Target {
 
     @Override
     public void awaitIdle(Progress progress) {
-        long until = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
+        long until = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         long active;
         while ((active = activeSagas()) > 0) {
             if (System.nanoTime() > until) {
                 throw new IllegalStateException(active + " sagas are still under way after 10 minutes");
             }
             progress.say("waiting for %d sagas of an earlier run to end ...", active);
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000_000L);
+            LockSupport.parkNanos(5_000_000_000L);
         }
     }
 
@@ -68,7 +72,7 @@ final class SagaTarget implements Target {
                         """)) {
             rows.next();
             return rows.getLong(1);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("counting the sagas under way failed: " + e.getMessage(), e);
         }
     }
@@ -84,9 +88,7 @@ final class SagaTarget implements Target {
     }
 
     static String describe(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause()
-                : error;
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         return cause.getClass().getSimpleName();
     }
 

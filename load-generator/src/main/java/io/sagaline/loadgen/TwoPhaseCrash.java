@@ -83,12 +83,6 @@ final class TwoPhaseCrash {
             var loop = new OpenLoop(target, workload, progress, 20_000, Duration.ofSeconds(120));
             PhaseResult phase = loop.run("2pc-crash", rate, Duration.ZERO, duration, new OpenLoop.Window() {
                 @Override
-                public void opened() {}
-
-                @Override
-                public void closed() {}
-
-                @Override
                 public void ended(long dueMicros, Outcome outcome) {
                     ended.add(new Ended(dueMicros, outcome.endMicros(), outcome.kind()));
                 }

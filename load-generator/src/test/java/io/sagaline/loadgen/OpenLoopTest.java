@@ -67,13 +67,7 @@ class OpenLoopTest {
     }
 
     private static OpenLoop.Window window() {
-        return new OpenLoop.Window() {
-            @Override
-            public void opened() {}
-
-            @Override
-            public void closed() {}
-        };
+        return new OpenLoop.Window() {};
     }
 
     /** Ends every order after a fixed service time; nothing ends before the stall is over. */
