@@ -24,9 +24,16 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads sagas and their step logs for the admin API. */
+/**
+ * Reads sagas and their step logs for the admin API. Each answer is read from one snapshot of the
+ * database: a saga's row and its step log, or a page and its total, never from two moments on
+ * either side of a transition's commit.
+ */
 @Repository
 class SagaQueries {
 
@@ -49,12 +56,23 @@ class SagaQueries {
     private final JdbcClient jdbc;
     private final JsonMapper mapper;
     private final Clock clock;
+    private final TransactionTemplate snapshot;
     private final Map<String, SagaType<?>> types = new HashMap<>();
 
-    SagaQueries(JdbcClient jdbc, JsonMapper mapper, Clock clock, List<SagaType<?>> sagaTypes) {
+    SagaQueries(
+            JdbcClient jdbc,
+            JsonMapper mapper,
+            Clock clock,
+            PlatformTransactionManager transactions,
+            List<SagaType<?>> sagaTypes) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.clock = clock;
+        // PostgreSQL takes a repeatable-read transaction's snapshot at its first statement and
+        // keeps it: every later statement sees the same committed state.
+        this.snapshot = new TransactionTemplate(transactions);
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
         sagaTypes.forEach(type -> types.put(type.name(), type));
     }
 
@@ -88,6 +106,10 @@ class SagaQueries {
             params.put("error", "%" + filter.error().replaceAll("([\\\\%_])", "\\\\$1") + "%");
         }
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        return snapshot.execute(status -> page(where, params, page, size));
+    }
+
+    private Page<SagaSummary> page(String where, Map<String, Object> params, int page, int size) {
         long total = jdbc.sql("SELECT count(*) FROM saga_instance" + where)
                 .params(params)
                 .query(Long.class)
@@ -103,14 +125,14 @@ class SagaQueries {
     }
 
     Optional<SagaDetail> detail(UUID sagaId) {
-        return jdbc.sql(DETAIL)
+        return snapshot.execute(status -> jdbc.sql(DETAIL)
                 .param("id", sagaId)
                 .query((rows, n) -> {
                     SagaSummary saga = summary(rows, n);
                     return SagaDetail.of(
                             saga, mapper.readTree(rows.getString("payload")), timeline(sagaId, saga.createdAt()));
                 })
-                .optional();
+                .optional());
     }
 
     private List<TimelineEntry> timeline(UUID sagaId, Instant start) {
