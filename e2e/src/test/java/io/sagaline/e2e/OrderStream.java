@@ -215,7 +215,8 @@ final class OrderStream implements AutoCloseable {
             }
             throw e;
         }
-        if (response.status() >= 500) {
+        if (response.status() >= 500 || response.status() == 429) {
+            // Down, or too many orders under way (429, Retry-After): a client tries again later.
             failedAttempts.incrementAndGet();
             return Optional.empty();
         }

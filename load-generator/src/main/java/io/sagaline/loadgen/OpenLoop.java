@@ -111,11 +111,15 @@ final class OpenLoop {
                 window.ended(dueMicros, outcome);
                 if (outcome.endMicros() >= windowFromMicros
                         && outcome.endMicros() < windowToMicros
-                        && outcome.kind() != Outcome.Kind.ERROR) {
+                        && outcome.kind() != Outcome.Kind.ERROR
+                        && outcome.kind() != Outcome.Kind.REFUSED) {
                     endedInWindow.increment();
                 }
                 if (recorded && measuredInFlight.remove(id) != null) {
-                    recorder.recordValue(Math.max(1, outcome.endMicros() - dueMicros));
+                    if (outcome.kind() != Outcome.Kind.REFUSED) {
+                        // A refusal is answered at once; it is no order's latency.
+                        recorder.recordValue(Math.max(1, outcome.endMicros() - dueMicros));
+                    }
                     counts.computeIfAbsent(outcome.kind(), k -> new LongAdder()).increment();
                     if (outcome.kind() == Outcome.Kind.ERROR) {
                         errors.computeIfAbsent(outcome.detail(), k -> new LongAdder())

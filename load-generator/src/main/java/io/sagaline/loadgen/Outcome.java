@@ -16,12 +16,18 @@ record Outcome(Kind kind, long endMicros, String detail) {
         /** The order ended in a state that needs an operator (COMPENSATION_FAILED, RESOLVED). */
         FAILED,
         /** The request itself failed: an error answer, or no answer. */
-        ERROR
+        ERROR,
+        /** The system refused to take the order now (HTTP 429): shed load, not an error. */
+        REFUSED
     }
 
     static long nowMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
+    static Outcome refused(String detail) {
+        return new Outcome(Kind.REFUSED, nowMicros(), detail);
     }
 
     static Outcome error(String detail) {

@@ -93,7 +93,8 @@ final class Report {
         PhaseResult p = row.phase();
         System.out.printf(
                 "%s at %d/s: %.1f ended/s (%.0f%% of the ceiling), p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
-                        + " max %.1f ms; %d completed, %d compensated, %d failed, %d errors, %d unfinished;"
+                        + " max %.1f ms; %d completed, %d compensated, %d failed, %d errors, %d refused (429),"
+                        + " %d unfinished;"
                         + " %.1f commits per order%n",
                 p.label(),
                 p.offeredRate(),
@@ -107,6 +108,7 @@ final class Report {
                 p.count(Outcome.Kind.COMPENSATED),
                 p.count(Outcome.Kind.FAILED),
                 p.count(Outcome.Kind.ERROR),
+                p.count(Outcome.Kind.REFUSED),
                 p.unfinished(),
                 row.commitsPerOrder());
         if (!p.errors().isEmpty()) {

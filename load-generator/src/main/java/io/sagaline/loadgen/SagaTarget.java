@@ -80,10 +80,13 @@ final class SagaTarget implements Target {
     @Override
     public CompletableFuture<Outcome> place(Workload.Order order) {
         return http.post(orders, order.body(), Map.of("Idempotency-Key", order.key()))
-                .thenCompose(answer -> answer.status() == 202
-                        ? watcher.await(
-                                UUID.fromString(answer.json().get("sagaId").asString()))
-                        : CompletableFuture.completedFuture(Outcome.error("HTTP " + answer.status())))
+                .thenCompose(answer -> switch (answer.status()) {
+                    case 202 ->
+                        watcher.await(
+                                UUID.fromString(answer.json().get("sagaId").asString()));
+                    case 429 -> CompletableFuture.completedFuture(Outcome.refused("HTTP 429"));
+                    default -> CompletableFuture.completedFuture(Outcome.error("HTTP " + answer.status()));
+                })
                 .exceptionally(error -> Outcome.error(describe(error)));
     }
 

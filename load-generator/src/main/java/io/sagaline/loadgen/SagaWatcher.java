@@ -9,10 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Learns when sagas reach a terminal state by reading the orchestrator's database every few
- * milliseconds, and completes each saga's future with the time of its final transition as the
+ * Learns when sagas reach a terminal state by reading the orchestrator's database every {@link
+ * #INTERVAL_NANOS}, and completes each saga's future with the time of its final transition as the
  * orchestrator recorded it ({@code saga_instance.updated_at}), so the polling interval does not
- * add to the measured latency.
+ * add to the measured latency. The interval is long so that watching costs the system under test
+ * little: each read looks up every saga still under way.
  */
 final class SagaWatcher implements AutoCloseable {
 
@@ -22,6 +23,7 @@ final class SagaWatcher implements AutoCloseable {
             WHERE id = ANY (?) AND status IN ('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED')
             """;
     private static final int MAX_IDS_PER_QUERY = 5_000;
+    private static final long INTERVAL_NANOS = 100_000_000;
 
     private final Map<UUID, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
     private final Connection connection;
@@ -51,7 +53,7 @@ final class SagaWatcher implements AutoCloseable {
                     LockSupport.parkNanos(500_000_000);
                 }
             }
-            LockSupport.parkNanos(10_000_000);
+            LockSupport.parkNanos(INTERVAL_NANOS);
         }
     }
 

@@ -16,6 +16,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadlineScanInterval how often the scanner looks for passed deadlines
  * @param deadlineScanBatch at most this many deadlines fired per scan; the rest wait for the next
  * @param inFlightRefresh how often the in-flight gauges are counted
+ * @param maxInFlight the most sagas under way (running or compensating) across all instances; a
+ *     start beyond it is refused (HTTP 429) or waits (Kafka). Size it as the throughput you expect
+ *     times the latency you accept, well below the steps' reply timeouts
+ * @param admissionRefresh how often each instance counts the sagas under way
+ * @param admissionRetryAfter what a refused start is told to wait before trying again
  * @param commandTopics renames the topics saga definitions send commands to, from the name in the
  *     definition (such as {@code payment.commands}) to the topic used; a topic not named is used as
  *     it is
@@ -28,6 +33,9 @@ public record OrchestratorProperties(
         @DefaultValue("250ms") Duration deadlineScanInterval,
         @DefaultValue("500") int deadlineScanBatch,
         @DefaultValue("10s") Duration inFlightRefresh,
+        @DefaultValue("500") int maxInFlight,
+        @DefaultValue("200ms") Duration admissionRefresh,
+        @DefaultValue("1s") Duration admissionRetryAfter,
         @Nullable Map<String, String> commandTopics) {
 
     /** The topic a command for {@code topic}, as a definition names it, goes to. */

@@ -62,6 +62,7 @@ public class Sagas {
     private final SagaEngine engine;
     private final SagaMetrics metrics;
     private final Effects effects;
+    private final SagaAdmission admission;
 
     Sagas(
             List<SagaType<?>> types,
@@ -74,7 +75,8 @@ public class Sagas {
             Clock clock,
             SagaEngine engine,
             SagaMetrics metrics,
-            Effects effects) {
+            Effects effects,
+            SagaAdmission admission) {
         this.types = types.stream().collect(Collectors.toUnmodifiableMap(SagaType::name, Function.identity()));
         this.repository = repository;
         this.stepLog = stepLog;
@@ -86,6 +88,7 @@ public class Sagas {
         this.engine = engine;
         this.metrics = metrics;
         this.effects = effects;
+        this.admission = admission;
     }
 
     /**
@@ -93,8 +96,24 @@ public class Sagas {
      * started before. The saga's first commands are in the outbox when this returns.
      *
      * @throws StartKeyReused if the key started a saga from a request with another fingerprint
+     * @throws SagaLimitReached if as many sagas as admitted are under way; nothing was started
      */
     public <D extends Record> StartResult start(SagaType<D> type, SagaStart<D> start) {
+        admission.admit();
+        StartResult result;
+        try {
+            result = startAdmitted(type, start);
+        } catch (RuntimeException e) {
+            admission.release();
+            throw e;
+        }
+        if (!result.created()) {
+            admission.release();
+        }
+        return result;
+    }
+
+    private <D extends Record> StartResult startAdmitted(SagaType<D> type, SagaStart<D> start) {
         return inTransaction(() -> {
             Instant now = clock.instant();
             SagaDefinition<D> definition = type.latest();

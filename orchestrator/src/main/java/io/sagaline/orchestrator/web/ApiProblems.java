@@ -1,5 +1,6 @@
 package io.sagaline.orchestrator.web;
 
+import io.sagaline.orchestrator.runtime.SagaLimitReached;
 import io.sagaline.orchestrator.runtime.StartKeyReused;
 import java.util.Comparator;
 import java.util.List;
@@ -39,6 +40,15 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused", e.getMessage());
         problem.setProperty("sagaId", e.existing().value());
         return problem;
+    }
+
+    /** Too many sagas under way: the client is told when to try again (RFC 9110 Retry-After). */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> on(SagaLimitReached e) {
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "Too many orders under way", e.getMessage()));
     }
 
     /** Anything unforeseen: logged with its trace here, answered without details. */

@@ -5,11 +5,13 @@ import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.messaging.contract.OrderMessages.PlaceOrder;
+import io.sagaline.orchestrator.runtime.SagaLimitReached;
 import io.sagaline.orchestrator.runtime.StartKeyReused;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.Comparator;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -18,7 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * Orders placed over Kafka ({@code orders.requests}). The message id is the idempotency key. A
  * request that breaks the rules of {@code POST /api/orders}, or reuses a key for another order,
- * goes to the dead-letter topic with the reason.
+ * goes to the dead-letter topic with the reason. While as many sagas as admitted are under way,
+ * a request waits unread on its partition until there is room.
  */
 @Component
 class OrderRequestListener {
@@ -54,10 +57,19 @@ class OrderRequestListener {
                             .sorted(Comparator.naturalOrder())
                             .collect(Collectors.joining("; ")));
         }
-        try {
-            orders.place(request.toOrder(), envelope.messageId().toString(), envelope.sagaId());
-        } catch (StartKeyReused e) {
-            throw new MalformedMessageException(e.getMessage());
+        while (true) {
+            try {
+                orders.place(request.toOrder(), envelope.messageId().toString(), envelope.sagaId());
+                return;
+            } catch (StartKeyReused e) {
+                throw new MalformedMessageException(e.getMessage());
+            } catch (SagaLimitReached e) {
+                // The request waits on its partition, unread requests behind it: the topic is the queue.
+                LockSupport.parkNanos(e.retryAfter().toNanos());
+                if (Thread.interrupted()) {
+                    throw new IllegalStateException("stopped while waiting for room for an order", e);
+                }
+            }
         }
     }
 }
