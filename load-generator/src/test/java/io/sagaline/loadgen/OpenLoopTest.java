@@ -62,6 +62,31 @@ class OpenLoopTest {
         assertThat(result.sustained(Duration.ofSeconds(10))).isFalse();
     }
 
+    @Test
+    void refusedOrdersAreCountedApartFromEndedOrdersErrorsAndLatencies() {
+        var target = new DelayedTarget(clock, Duration.ofMillis(200), Duration.ZERO) {
+            private final AtomicInteger offered = new AtomicInteger();
+
+            @Override
+            public CompletableFuture<Outcome> place(Workload.Order order) {
+                // every other order is refused at once, as a 429 is answered
+                return offered.incrementAndGet() % 2 == 0
+                        ? CompletableFuture.completedFuture(Outcome.refused("HTTP 429"))
+                        : super.place(order);
+            }
+        };
+
+        PhaseResult result = loop(target).run("test", 100, Duration.ZERO, Duration.ofSeconds(2), window());
+
+        assertThat(result.count(Outcome.Kind.REFUSED)).isBetween(95L, 105L);
+        assertThat(result.count(Outcome.Kind.COMPLETED)).isBetween(95L, 105L);
+        assertThat(result.errorCount()).isZero();
+        assertThat(result.latencyMicros().getTotalCount()).isEqualTo(result.count(Outcome.Kind.COMPLETED));
+        assertThat(result.percentileMillis(1)).isGreaterThanOrEqualTo(190.0);
+        assertThat(result.endedPerSecond()).isBetween(40.0, 52.0);
+        assertThat(result.keptUp()).isFalse();
+    }
+
     private OpenLoop loop(Target target) {
         return new OpenLoop(target, workload, new Progress(), 10_000, Duration.ofSeconds(10));
     }
@@ -71,7 +96,7 @@ class OpenLoopTest {
     }
 
     /** Ends every order after a fixed service time; nothing ends before the stall is over. */
-    private static final class DelayedTarget implements Target {
+    private static class DelayedTarget implements Target {
 
         final AtomicInteger placed = new AtomicInteger();
         private final ScheduledExecutorService clock;
