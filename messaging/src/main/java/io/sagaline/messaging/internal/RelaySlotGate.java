@@ -12,11 +12,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Holds the service's start until the outbox relay's replication slot and publication exist in
  * its database.
  *
- * <p>The relay reads the outbox from the WAL through that slot, and a slot only sees what is
- * committed after it was created: an outbox row written earlier would never be published. So a
- * service must not take work (listeners, web requests) before the slot exists. This runs in the
- * earliest lifecycle phase, after the migrations created the outbox, and before the listener
- * containers and the web server start.
+ * <p>The relay reads the outbox from the WAL through that slot, and a slot only decodes what is
+ * committed after its consistent point: an outbox row committed earlier would never be published.
+ * A slot is listed in {@code pg_replication_slots} as soon as its creation begins, and its
+ * creation waits for every transaction open at that moment to end; only then is its {@code
+ * confirmed_flush_lsn} set. So a service must not take work (listeners, web requests) before the
+ * slot has a {@code confirmed_flush_lsn}. This runs in the earliest lifecycle phase, after the
+ * migrations created the outbox, and before the listener containers and the web server start.
  */
 public final class RelaySlotGate implements SmartLifecycle {
 
@@ -24,7 +26,8 @@ public final class RelaySlotGate implements SmartLifecycle {
 
     private static final String READY = """
             SELECT EXISTS (SELECT 1 FROM pg_replication_slots
-                           WHERE slot_name = :prefix || current_database() AND database = current_database())
+                           WHERE slot_name = :prefix || current_database() AND database = current_database()
+                             AND confirmed_flush_lsn IS NOT NULL)
                AND EXISTS (SELECT 1 FROM pg_publication_tables
                            WHERE pubname = :publication AND schemaname = 'public' AND tablename = 'outbox')
             """;
@@ -64,7 +67,8 @@ public final class RelaySlotGate implements SmartLifecycle {
         running = true;
     }
 
-    private boolean ready() {
+    /** Whether the slot has reached its consistent point and the publication covers the outbox. */
+    boolean ready() {
         return Boolean.TRUE.equals(jdbc.sql(READY)
                 .param("prefix", settings.slotPrefix())
                 .param("publication", settings.publication())
