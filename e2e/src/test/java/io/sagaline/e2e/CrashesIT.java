@@ -1,6 +1,7 @@
 package io.sagaline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sagaline.e2e.OrderStream.Accepted;
 import io.sagaline.e2e.OrderStream.Kind;
@@ -12,10 +13,15 @@ import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Crashes in the middle of a stream of orders: each component is killed with {@code SIGKILL}
@@ -43,6 +50,8 @@ class CrashesIT {
     static final String SLOW = "slow-e2e";
 
     private static final int ORDERS_PER_SECOND = 10;
+    /** Orders placed in one burst before every orchestrator goes down past the reply timeout. */
+    private static final int IN_FLIGHT_AT_OUTAGE = 200;
     /** Orders started before the crash, so that it meets sagas at every step. */
     private static final int BEFORE_CRASH = 20;
     /**
@@ -93,6 +102,57 @@ class CrashesIT {
                 kafka.close();
             }
         }
+    }
+
+    /**
+     * Every orchestrator down for longer than the reply timeout while every participant is up: the
+     * participants' replies wait on Kafka, and each saga's deadline passes meanwhile. On restart
+     * those replies are read before any of the passed timeouts fires, so every order is approved
+     * and none is undone as in doubt.
+     */
+    @Test
+    @Order(0)
+    void approvesEveryOrderWhoseRepliesWaitedWhileTheOrchestratorWasDownPastTheTimeout() throws InterruptedException {
+        Shop shop = new Shop(system);
+        // Placed at once by many clients, so that most are still under way when the crash comes.
+        List<Placed> orders;
+        try (var clients = Executors.newFixedThreadPool(16)) {
+            orders = clients
+                    .invokeAll(Collections.nCopies(IN_FLIGHT_AT_OUTAGE, (Callable<Placed>)
+                            () -> shop.place(Kind.BOOK.customer, Kind.BOOK.sku, 1, Kind.BOOK.unitPrice, Shop.NORTH)))
+                    .stream()
+                    .map(CrashesIT::placedOrder)
+                    .toList();
+        }
+        placed.addAll(orders);
+        long killedAt = System.nanoTime();
+        system.kill9(Service.ORCHESTRATOR);
+        long waiting = runningSagas();
+        // Down until every saga still running is past its 30 s reply timeout, as its stored deadline
+        // says (the confirmation mail's 3-minute timeout aside).
+        await("every running saga past its reply timeout")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> runningSagasBefore("now()") == runningSagas());
+        long restartedAt = System.nanoTime();
+        system.restart(Service.ORCHESTRATOR);
+        shop.awaitAllFinal(orders, FINAL_TIMEOUT);
+
+        Map<String, Long> statuses = orders.stream()
+                .collect(Collectors.groupingBy(
+                        order -> shop.saga(order).get("status").asString(), Collectors.counting()));
+        long timedOut = orders.stream()
+                .filter(order -> !Shop.entries(shop.saga(order), "TIMEOUT").isEmpty())
+                .count();
+        System.out.printf(
+                "[crashes] orchestrator down %.1f s with %d of %d sagas running: %s, %d reply timeouts fired%n",
+                seconds(restartedAt - killedAt), waiting, orders.size(), statuses, timedOut);
+        assertThat(waiting)
+                .as("sagas under way when the orchestrator went down")
+                .isPositive();
+        assertThat(statuses).containsOnlyKeys("COMPLETED");
+        assertThat(timedOut).as("sagas whose reply timeout fired").isZero();
+        assertThat(invariants.violations(placed)).isEmpty();
     }
 
     @Test
@@ -221,6 +281,30 @@ class CrashesIT {
                 .as("messages dead-lettered: a crash may delay a message, never make it unhandleable")
                 .isZero();
         assertThat(invariants.violations(placed)).isEmpty();
+    }
+
+    private static Placed placedOrder(Future<Placed> placing) {
+        try {
+            return placing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while placing orders", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("an order could not be placed", e.getCause());
+        }
+    }
+
+    private static long runningSagas() {
+        return runningSagasBefore("'infinity'");
+    }
+
+    /** Running sagas short of the confirmation mail (step 6) whose deadline is before {@code deadline}. */
+    private static long runningSagasBefore(String deadline) {
+        return JdbcClient.create(system.dataSource(Service.ORCHESTRATOR))
+                .sql("SELECT count(*) FROM saga_instance WHERE status = 'RUNNING' AND current_step < 6 AND deadline < "
+                        + deadline)
+                .query(Long.class)
+                .single();
     }
 
     /** The demo stock (100 books, 50 mugs) and carriers (1000 a day) are too few for these streams. */

@@ -5,17 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
-import io.sagaline.messaging.MessageId;
 import io.sagaline.messaging.SagaId;
-import io.sagaline.messaging.contract.Address;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
-import io.sagaline.messaging.contract.MessageTypes;
-import io.sagaline.messaging.contract.OrderMessages.PlaceOrder;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -134,7 +129,7 @@ class AdmissionIT {
     void keepsAnOrderRequestUnreadOnKafkaPastTheLimitAndStartsItOnceASagaEnds() {
         SagaId first = placeHeldAtInventory();
         SagaId second = placeHeldAtInventory();
-        Envelope request = placeOrderRequest(customer());
+        Envelope request = Orders.request(Orders.placeOrder(customer()), CODEC);
 
         producer.send(new ProducerRecord<>(run.requests(), request.sagaId().toString(), CODEC.encode(request)));
 
@@ -187,26 +182,6 @@ class AdmissionIT {
                 .param("key", request.messageId().toString())
                 .query(Long.class)
                 .single();
-    }
-
-    private static Envelope placeOrderRequest(String customer) {
-        var order = new PlaceOrder(
-                customer,
-                List.of(new PlaceOrder.Line("BOOK-1", 1, 1250)),
-                "EUR",
-                new Address("DE", "north", "Hamburg", "Hafenstrasse 1", "20359"),
-                customer + "@example.com");
-        MessageId messageId = MessageId.random();
-        return new Envelope(
-                messageId,
-                SagaId.random(),
-                MessageTypes.of(PlaceOrder.class),
-                CODEC.toTree(order),
-                "place-order:" + messageId,
-                null,
-                "client-" + customer,
-                null,
-                Instant.now());
     }
 
     private static String customer() {

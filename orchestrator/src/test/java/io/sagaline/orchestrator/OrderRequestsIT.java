@@ -256,17 +256,7 @@ class OrderRequestsIT {
 
     /** A client's request: a new message id, which is its idempotency key, and the saga's id. */
     private static Envelope placeOrder(PlaceOrder order) {
-        MessageId messageId = MessageId.random();
-        return new Envelope(
-                messageId,
-                SagaId.random(),
-                PLACE_ORDER,
-                CODEC.toTree(order),
-                "place-order:" + messageId,
-                null,
-                "client-" + order.customerId(),
-                null,
-                Instant.now());
+        return Orders.request(order, CODEC);
     }
 
     /** A reply to a command no saga of this run sent. */
@@ -286,12 +276,7 @@ class OrderRequestsIT {
 
     /** Two books and a mug, 3399 minor units of EUR, as {@link Orders#order} places over REST. */
     private static PlaceOrder order(String customer) {
-        return new PlaceOrder(
-                customer,
-                List.of(new PlaceOrder.Line("BOOK-1", 2, 1250), new PlaceOrder.Line("MUG-1", 1, 899)),
-                "EUR",
-                address(),
-                customer + "@example.com");
+        return Orders.placeOrder(customer);
     }
 
     private static Address address() {

@@ -1,5 +1,6 @@
 package io.sagaline.orchestrator.runtime;
 
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -9,6 +10,10 @@ import org.springframework.stereotype.Component;
  * Fires passed deadlines: a reply that timed out, or a retry whose backoff is over. Each saga is
  * claimed with {@code FOR UPDATE SKIP LOCKED}, so any number of orchestrator instances scan at
  * once without firing one deadline twice.
+ *
+ * <p>A reply timeout fires only once every reply that had reached Kafka when it came due has been
+ * read ({@link RepliesRead}): after an outage of every orchestrator, or behind a backlog, the
+ * replies waiting unread are applied first, and a step that succeeded is not undone as in doubt.
  */
 @Component
 class DeadlineScanner {
@@ -16,10 +21,12 @@ class DeadlineScanner {
     private static final Logger log = LoggerFactory.getLogger(DeadlineScanner.class);
 
     private final Sagas sagas;
+    private final RepliesRead repliesRead;
     private final int batch;
 
-    DeadlineScanner(Sagas sagas, OrchestratorProperties properties) {
+    DeadlineScanner(Sagas sagas, RepliesRead repliesRead, OrchestratorProperties properties) {
         this.sagas = sagas;
+        this.repliesRead = repliesRead;
         this.batch = properties.deadlineScanBatch();
     }
 
@@ -27,7 +34,12 @@ class DeadlineScanner {
     void scan() {
         int fired = 0;
         try {
-            while (fired < batch && sagas.fireNextDeadline()) {
+            Instant readUpTo = repliesRead.known();
+            // Kafka is asked only when a reply timeout is due that the last answer does not cover.
+            if (sagas.timeoutDueAfter(readUpTo)) {
+                readUpTo = repliesRead.refresh();
+            }
+            while (fired < batch && sagas.fireNextDeadline(readUpTo)) {
                 fired++;
             }
         } catch (RuntimeException e) {

@@ -52,9 +52,16 @@ class SagaRepository {
     private static final String CLAIM_DUE = "SELECT " + COLUMNS + """
              FROM saga_instance
             WHERE deadline <= :now AND status IN ('RUNNING', 'COMPENSATING')
+              AND (awaited_request IS NULL OR deadline <= :timeoutsUpTo)
             ORDER BY deadline
             LIMIT 1
             FOR UPDATE SKIP LOCKED
+            """;
+
+    private static final String TIMEOUT_DUE = """
+            SELECT EXISTS (SELECT 1 FROM saga_instance
+                           WHERE deadline > :after AND deadline <= :now AND awaited_request IS NOT NULL
+                             AND status IN ('RUNNING', 'COMPENSATING'))
             """;
 
     private static final String POSTPONE = """
@@ -104,12 +111,25 @@ class SagaRepository {
                 == 1;
     }
 
-    /** Locks and returns the active saga whose deadline passed longest ago, skipping those others hold. */
-    Optional<SagaRow> claimDue(Instant now) {
+    /**
+     * Locks and returns the active saga whose deadline passed longest ago, skipping those others
+     * hold; a reply timeout only if it came due by {@code timeoutsUpTo}.
+     */
+    Optional<SagaRow> claimDue(Instant now, Instant timeoutsUpTo) {
         return jdbc.sql(CLAIM_DUE)
                 .param("now", Timestamp.from(now))
+                .param("timeoutsUpTo", Timestamp.from(timeoutsUpTo))
                 .query(SagaRepository::map)
                 .optional();
+    }
+
+    /** Whether a reply timeout came due after {@code after} and by {@code now}. */
+    boolean timeoutDue(Instant after, Instant now) {
+        return Boolean.TRUE.equals(jdbc.sql(TIMEOUT_DUE)
+                .param("after", Timestamp.from(after))
+                .param("now", Timestamp.from(now))
+                .query(Boolean.class)
+                .single());
     }
 
     /** Moves a saga's deadline to {@code deadline}, recording why; for a saga whose event keeps failing. */

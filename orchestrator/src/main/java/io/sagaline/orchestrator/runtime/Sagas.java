@@ -180,18 +180,24 @@ public class Sagas {
         });
     }
 
+    /** Whether a reply timeout came due after {@code after}, by now. */
+    boolean timeoutDueAfter(Instant after) {
+        return repository.timeoutDue(after, clock.instant());
+    }
+
     /**
      * Fires the deadline of one saga whose deadline has passed, if there is one not claimed by
-     * another orchestrator instance.
+     * another orchestrator instance: a due retry, or a reply timeout that came due by {@code
+     * timeoutsUpTo} (up to when every reply has been read; see {@link RepliesRead}).
      *
      * @return whether a saga was handled; {@code false} when none is due
      */
-    public boolean fireNextDeadline() {
+    boolean fireNextDeadline(Instant timeoutsUpTo) {
         var claimed = new AtomicReference<SagaRow>();
         try {
             return inTransaction(() -> {
                 Instant now = clock.instant();
-                Optional<SagaRow> due = repository.claimDue(now);
+                Optional<SagaRow> due = repository.claimDue(now, timeoutsUpTo);
                 if (due.isEmpty()) {
                     return false;
                 }
