@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -54,7 +55,7 @@ class SagaRepository {
             WHERE deadline <= :now AND status IN ('RUNNING', 'COMPENSATING')
               AND (awaited_request IS NULL OR deadline <= :timeoutsUpTo)
             ORDER BY deadline
-            LIMIT 1
+            LIMIT :limit
             FOR UPDATE SKIP LOCKED
             """;
 
@@ -112,15 +113,16 @@ class SagaRepository {
     }
 
     /**
-     * Locks and returns the active saga whose deadline passed longest ago, skipping those others
-     * hold; a reply timeout only if it came due by {@code timeoutsUpTo}.
+     * Locks and returns up to {@code limit} active sagas whose deadline passed, longest ago first,
+     * skipping those others hold; a reply timeout only if it came due by {@code timeoutsUpTo}.
      */
-    Optional<SagaRow> claimDue(Instant now, Instant timeoutsUpTo) {
+    List<SagaRow> claimDue(Instant now, Instant timeoutsUpTo, int limit) {
         return jdbc.sql(CLAIM_DUE)
                 .param("now", Timestamp.from(now))
                 .param("timeoutsUpTo", Timestamp.from(timeoutsUpTo))
+                .param("limit", limit)
                 .query(SagaRepository::map)
-                .optional();
+                .list();
     }
 
     /** Whether a reply timeout came due after {@code after} and by {@code now}. */

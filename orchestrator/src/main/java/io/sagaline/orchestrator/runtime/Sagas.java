@@ -186,25 +186,43 @@ public class Sagas {
     }
 
     /**
-     * Fires the deadline of one saga whose deadline has passed, if there is one not claimed by
-     * another orchestrator instance: a due retry, or a reply timeout that came due by {@code
-     * timeoutsUpTo} (up to when every reply has been read; see {@link RepliesRead}).
+     * Fires the deadlines of up to {@code limit} sagas whose deadline has passed and that no other
+     * orchestrator instance has claimed, in one transaction: due retries, and reply timeouts that
+     * came due by {@code timeoutsUpTo} (up to when every reply has been read; see {@link
+     * RepliesRead}). If the batch fails, its sagas are fired one transaction each, so that one saga
+     * whose deadline cannot be handled holds up no other.
      *
-     * @return whether a saga was handled; {@code false} when none is due
+     * @return how many sagas were handled; 0 when none is due
      */
-    boolean fireNextDeadline(Instant timeoutsUpTo) {
+    int fireDeadlines(Instant timeoutsUpTo, int limit) {
+        try {
+            return inTransaction(() -> {
+                Instant now = clock.instant();
+                List<SagaRow> due = repository.claimDue(now, timeoutsUpTo, limit);
+                due.forEach(row -> fire(row, now));
+                return due.size();
+            });
+        } catch (RuntimeException e) {
+            log.warn("Firing a batch of deadlines failed ({}); firing them one at a time", e.toString());
+            int fired = 0;
+            while (fired < limit && fireNextDeadline(timeoutsUpTo)) {
+                fired++;
+            }
+            return fired;
+        }
+    }
+
+    private boolean fireNextDeadline(Instant timeoutsUpTo) {
         var claimed = new AtomicReference<SagaRow>();
         try {
             return inTransaction(() -> {
                 Instant now = clock.instant();
-                Optional<SagaRow> due = repository.claimDue(now, timeoutsUpTo);
+                List<SagaRow> due = repository.claimDue(now, timeoutsUpTo, 1);
                 if (due.isEmpty()) {
                     return false;
                 }
-                SagaRow row = due.get();
-                claimed.set(row);
-                Entry entry = row.state().awaitedRequest() != null ? Entry.TIMEOUT : Entry.RETRY_DUE;
-                apply(typeOf(row), row, new SagaEvent.DeadlinePassed(), Line.of(row.id(), now, entry, null), now);
+                claimed.set(due.getFirst());
+                fire(due.getFirst(), now);
                 return true;
             });
         } catch (RuntimeException e) {
@@ -221,6 +239,11 @@ public class Sagas {
             });
             return true;
         }
+    }
+
+    private void fire(SagaRow row, Instant now) {
+        Entry entry = row.state().awaitedRequest() != null ? Entry.TIMEOUT : Entry.RETRY_DUE;
+        apply(typeOf(row), row, new SagaEvent.DeadlinePassed(), Line.of(row.id(), now, entry, null), now);
     }
 
     /**

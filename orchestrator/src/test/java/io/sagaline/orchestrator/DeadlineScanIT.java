@@ -1,0 +1,135 @@
+package io.sagaline.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
+import io.sagaline.testing.ApiClient;
+import io.sagaline.testing.MutableClock;
+import io.sagaline.testing.TestInfrastructure;
+import io.sagaline.testing.TestRelay;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Many sagas falling due at once, as after a participant outage: a thousand sagas wait for a
+ * payment authorization that never comes, time passes their reply timeout together, and every one
+ * of them must be fired (timed out, and its compensation sent) by the deadline scanner. Prints how
+ * long that took; the figure is a measurement, the test asserts only that all were fired.
+ */
+@SpringBootTest(
+        classes = OrchestratorApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "sagaline.orchestrator.max-in-flight=" + DeadlineScanIT.SAGAS)
+@Import(DeadlineScanIT.Clocks.class)
+@DirtiesContext
+class DeadlineScanIT {
+
+    static final int SAGAS = 1_000;
+
+    private static final Duration WAIT = Duration.ofMinutes(3);
+
+    private static TestRun run;
+    private static TestRelay relay;
+    private static StandInParticipants standIns;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void start() {
+        String kafka = TestInfrastructure.kafka().bootstrapServers();
+        run = TestRun.create("deadline-scan-it");
+        relay = TestRelay.start(kafka, List.of(run.database()));
+        standIns = StandInParticipants.start(
+                kafka,
+                run.commandTopics().values(),
+                run.replies(),
+                new EnvelopeCodec(JsonMapper.builder().build()));
+    }
+
+    @AfterAll
+    static void stop() {
+        standIns.close();
+        relay.close();
+        run.drop();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        run.register(registry);
+    }
+
+    @Test
+    void firesAThousandTimeoutsThatFallDueTogether() throws InterruptedException {
+        var api = new ApiClient("http://127.0.0.1:" + port);
+        String customer = "customer-" + UUID.randomUUID();
+        standIns.script(customer, StandInParticipants.SUCCEED.silentOn(AuthorizePayment.class));
+        try (var clients = Executors.newFixedThreadPool(8)) {
+            for (var placing : clients.invokeAll(Collections.nCopies(SAGAS, (Callable<Integer>) () -> api.post(
+                            "/api/orders",
+                            ApiClient.json(Orders.order(customer)),
+                            Map.of("Idempotency-Key", UUID.randomUUID().toString()))
+                    .status()))) {
+                assertThat(placing.resultNow()).isEqualTo(202);
+            }
+        }
+        await("every authorization sent and awaited")
+                .atMost(WAIT)
+                .until(() -> count("status = 'RUNNING' AND awaited_request IS NOT NULL") == SAGAS);
+
+        long started = System.nanoTime();
+        clock.advance(Duration.ofSeconds(31));
+        await("every timeout fired").atMost(WAIT).until(() -> count("status = 'RUNNING'") == 0);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        System.out.printf(
+                "[deadlines] %d reply timeouts falling due together fired in %.1f s (%.0f/s), one orchestrator"
+                        + " instance, everything on this machine%n",
+                SAGAS, seconds, SAGAS / seconds);
+        assertThat(count("status = 'COMPENSATING' OR status = 'COMPENSATED'")).isEqualTo(SAGAS);
+    }
+
+    private long count(String condition) {
+        return jdbc.sql("SELECT count(*) FROM saga_instance WHERE " + condition)
+                .query(Long.class)
+                .single();
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Clocks {
+
+        @Bean
+        MutableClock clock() {
+            return new MutableClock(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        }
+    }
+}
