@@ -26,6 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -58,6 +59,9 @@ class AdmissionIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
 
     @LocalServerPort
     int port;
@@ -130,6 +134,12 @@ class AdmissionIT {
         SagaId first = placeHeldAtInventory();
         SagaId second = placeHeldAtInventory();
         Envelope request = Orders.request(Orders.placeOrder(customer()), CODEC);
+        // The request must meet a listener that reads it while the limit is reached.
+        await().atMost(WAIT)
+                .until(() -> !listeners
+                        .getListenerContainer("order-requests")
+                        .getAssignedPartitions()
+                        .isEmpty());
 
         producer.send(new ProducerRecord<>(run.requests(), request.sagaId().toString(), CODEC.encode(request)));
 

@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
         classes = OrchestratorApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "sagaline.orchestrator.max-in-flight=" + DeadlineScanIT.SAGAS)
+        properties = "sagaline.orchestrator.max-in-flight=" + 2 * DeadlineScanIT.SAGAS)
 @Import(DeadlineScanIT.Clocks.class)
 @DirtiesContext
 class DeadlineScanIT {

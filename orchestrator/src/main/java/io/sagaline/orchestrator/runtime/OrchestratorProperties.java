@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param repliesTopic where participants' replies arrive
  * @param requestsTopic where clients place orders over Kafka
- * @param consumerGroup the consumer group of every orchestrator instance
+ * @param consumerGroup the consumer group of every orchestrator instance for replies; order
+ *     requests are read in {@code <consumerGroup>-order-requests}
  * @param deadlineScanInterval how often the scanner looks for passed deadlines
  * @param deadlineScanBatch at most this many deadlines fired per scan; the rest wait for the next
  * @param inFlightRefresh how often the in-flight gauges are counted

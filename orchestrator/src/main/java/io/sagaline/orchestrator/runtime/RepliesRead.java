@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ class RepliesRead implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RepliesRead.class);
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+    /** Held back this long, reply timeouts are worth a warning (once per such period). */
+    private static final Duration STALE = Duration.ofMinutes(1);
 
     private final KafkaAdmin kafkaAdmin;
     private final String topic;
@@ -46,6 +49,8 @@ class RepliesRead implements DisposableBean {
     private final Clock clock;
     private @Nullable Admin admin;
     private Instant readUpTo = Instant.EPOCH;
+    private Instant lastWarning = Instant.EPOCH;
+    private boolean closed;
     /** The topic's end offsets as they were at a moment later than {@link #readUpTo}, until consumed. */
     private @Nullable Mark mark;
 
@@ -83,9 +88,29 @@ class RepliesRead implements DisposableBean {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            log.debug("Could not tell how far {} has been read: {}", topic, e.toString());
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                // No replies topic yet: no reply can be waiting.
+                readUpTo = clock.instant();
+                mark = null;
+            } else {
+                warnIfBehind(e);
+            }
         }
         return readUpTo;
+    }
+
+    private void warnIfBehind(Exception e) {
+        Instant now = clock.instant();
+        if (readUpTo.plus(STALE).isBefore(now) && lastWarning.plus(STALE).isBefore(now)) {
+            lastWarning = now;
+            log.warn(
+                    "Reply timeouts are held back: how far {} has been read is known only up to {} ({})",
+                    topic,
+                    readUpTo,
+                    e.toString());
+        } else {
+            log.debug("Could not tell how far {} has been read: {}", topic, e.toString());
+        }
     }
 
     private Map<TopicPartition, Long> endOffsets() throws Exception {
@@ -135,6 +160,9 @@ class RepliesRead implements DisposableBean {
     }
 
     private Admin admin() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
         if (admin == null) {
             admin = Admin.create(kafkaAdmin.getConfigurationProperties());
         }
@@ -143,8 +171,10 @@ class RepliesRead implements DisposableBean {
 
     @Override
     public synchronized void destroy() {
+        closed = true;
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
+            admin = null;
         }
     }
 

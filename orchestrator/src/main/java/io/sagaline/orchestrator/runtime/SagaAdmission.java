@@ -1,6 +1,8 @@
 package io.sagaline.orchestrator.runtime;
 
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +18,9 @@ import org.springframework.stereotype.Component;
  * out and are compensated.
  *
  * <p>Each instance counts the running and compensating sagas in the database every {@code
- * admission-refresh} and adds the sagas it started since, so instances together overshoot the
- * bound by at most what the others start within one refresh. Thread-safe.
+ * admission-refresh} and adds the starts it has under way and those that committed after the
+ * count began, so instances together overshoot the bound by at most what the others start
+ * within one refresh. Thread-safe.
  */
 @Component
 class SagaAdmission {
@@ -31,8 +34,12 @@ class SagaAdmission {
     private final JdbcClient jdbc;
     private final int limit;
     private final Duration retryAfter;
+    /** Running and compensating sagas in the database at the last count. */
     private final AtomicLong counted = new AtomicLong();
-    private final AtomicLong startedSinceCount = new AtomicLong();
+    /** Places taken whose start has not committed or rolled back yet. */
+    private final AtomicLong starting = new AtomicLong();
+    /** When each start admitted here committed, until a count that began later covers it. */
+    private final Queue<Long> committedAt = new ConcurrentLinkedQueue<>();
 
     SagaAdmission(JdbcClient jdbc, OrchestratorProperties properties) {
         this.jdbc = jdbc;
@@ -42,32 +49,43 @@ class SagaAdmission {
     }
 
     /**
-     * Takes a place for one more saga.
+     * Takes a place for one more saga; {@link #started} or {@link #notStarted} must follow.
      *
      * @throws SagaLimitReached if the bound is reached; no place was taken
      */
     void admit() {
-        long underWay = counted.get() + startedSinceCount.get();
-        if (underWay >= limit) {
-            throw new SagaLimitReached(underWay, limit, retryAfter);
+        while (true) {
+            long taken = starting.get();
+            long underWay = counted.get() + committedAt.size() + taken;
+            if (underWay >= limit) {
+                throw new SagaLimitReached(underWay, limit, retryAfter);
+            }
+            if (starting.compareAndSet(taken, taken + 1)) {
+                return;
+            }
         }
-        startedSinceCount.incrementAndGet();
     }
 
-    /** Gives back a place taken by {@link #admit()} for a saga that was not started after all. */
-    void release() {
-        startedSinceCount.decrementAndGet();
+    /** The saga admitted by {@link #admit()} committed. */
+    void started() {
+        committedAt.add(System.nanoTime());
+        starting.decrementAndGet();
+    }
+
+    /** The saga admitted by {@link #admit()} was not started after all. */
+    void notStarted() {
+        starting.decrementAndGet();
     }
 
     @Scheduled(fixedDelayString = "${sagaline.orchestrator.admission-refresh:200ms}")
     void recount() {
-        // Places taken before the count are in it, or are sagas that end up not started; places
-        // taken while it runs stay counted on top of it until the next count, erring on the safe side.
-        long taken = startedSinceCount.get();
+        long began = System.nanoTime();
         try {
             Long underWay = jdbc.sql(COUNT_UNDER_WAY).query(Long.class).single();
             counted.set(underWay);
-            startedSinceCount.addAndGet(-taken);
+            // Starts that committed before this count began are in it; later ones may not be, and
+            // stay counted on top of it until the next count, erring on the side of refusing.
+            committedAt.removeIf(at -> at - began < 0);
         } catch (RuntimeException e) {
             // The database is away: starts fail anyway until it is back.
             log.debug("Counting the sagas under way failed: {}", e.toString());
@@ -76,6 +94,6 @@ class SagaAdmission {
 
     /** The sagas under way as last counted, with those started here since. */
     long underWay() {
-        return counted.get() + startedSinceCount.get();
+        return counted.get() + committedAt.size() + starting.get();
     }
 }

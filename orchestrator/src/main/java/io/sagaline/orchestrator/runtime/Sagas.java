@@ -99,18 +99,32 @@ public class Sagas {
      * @throws SagaLimitReached if as many sagas as admitted are under way; nothing was started
      */
     public <D extends Record> StartResult start(SagaType<D> type, SagaStart<D> start) {
+        // A key that started a saga before is answered whatever the load: a client's retry is safe.
+        Optional<SagaRow> before = repository.findByStartKey(start.startKey());
+        if (before.isPresent()) {
+            return existing(before.get(), start);
+        }
         admission.admit();
         StartResult result;
         try {
             result = startAdmitted(type, start);
         } catch (RuntimeException e) {
-            admission.release();
+            admission.notStarted();
             throw e;
         }
-        if (!result.created()) {
-            admission.release();
+        if (result.created()) {
+            admission.started();
+        } else {
+            admission.notStarted();
         }
         return result;
+    }
+
+    private static StartResult existing(SagaRow row, SagaStart<?> start) {
+        if (!row.startFingerprint().equals(start.fingerprint())) {
+            throw new StartKeyReused(start.startKey(), row.id());
+        }
+        return new StartResult(row.id(), false);
     }
 
     private <D extends Record> StartResult startAdmitted(SagaType<D> type, SagaStart<D> start) {
@@ -132,13 +146,12 @@ public class Sagas {
                     now,
                     now);
             if (!repository.insert(row)) {
-                SagaRow existing = repository
-                        .findByStartKey(start.startKey())
-                        .orElseThrow(() -> new IllegalStateException("start key " + start.startKey() + " vanished"));
-                if (!existing.startFingerprint().equals(start.fingerprint())) {
-                    throw new StartKeyReused(start.startKey(), existing.id());
-                }
-                return new StartResult(existing.id(), false);
+                return existing(
+                        repository
+                                .findByStartKey(start.startKey())
+                                .orElseThrow(
+                                        () -> new IllegalStateException("start key " + start.startKey() + " vanished")),
+                        start);
             }
             var started = Line.of(
                     row.id(), now, Entry.STARTED, "definition " + definition.name() + " v" + definition.version());

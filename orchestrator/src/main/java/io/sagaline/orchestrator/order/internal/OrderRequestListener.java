@@ -41,7 +41,10 @@ class OrderRequestListener {
     @KafkaListener(
             id = "order-requests",
             topics = "${sagaline.orchestrator.requests-topic:orders.requests}",
-            groupId = "${sagaline.orchestrator.consumer-group:orchestrator}")
+            // A group of its own: a request waiting for room must not hold up the replies' group
+            // in a rebalance, and few records per poll keep the waits within max.poll.interval.ms.
+            groupId = "${sagaline.orchestrator.consumer-group:orchestrator}-order-requests",
+            properties = "max.poll.records=10")
     void on(ConsumerRecord<String, String> record) {
         Envelope envelope = codec.decode(record.value());
         if (!PLACE_ORDER.equals(envelope.type())) {
