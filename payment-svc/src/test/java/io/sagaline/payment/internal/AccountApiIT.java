@@ -80,11 +80,13 @@ class AccountApiIT {
 
     @Test
     void refusesASecondAccountForTheSameCustomerWithConflict() throws Exception {
+        String customer = "erin-" + UUID.randomUUID();
         String body = """
-                {"customerId": "erin-%s", "currency": "EUR", "creditLimit": 100}""".formatted(UUID.randomUUID());
-        post("/api/accounts", body);
+                {"customerId": "%s", "currency": "EUR", "creditLimit": %d}""";
+        post("/api/accounts", body.formatted(customer, 100));
 
-        var again = post("/api/accounts", body.replace("100", "999"));
+        // The same customer with another limit (the id is set apart: a random one may contain "100").
+        var again = post("/api/accounts", body.formatted(customer, 999));
 
         assertProblem(again, 409);
         assertThat(accountCount()).isGreaterThanOrEqualTo(1);
