@@ -91,9 +91,4 @@ class SagaAdmission {
             log.debug("Counting the sagas under way failed: {}", e.toString());
         }
     }
-
-    /** The sagas under way as last counted, with those started here since. */
-    long underWay() {
-        return counted.get() + committedAt.size() + starting.get();
-    }
 }
