@@ -37,7 +37,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The system under faults: a participant down past its step timeout, every message delivered
+ * The system under faults: a participant down within and past its patience, every message delivered
  * twice, requests and messages that cannot be read, and many orders racing for few units. After
  * each test every saga is final and the invariant checker finds nothing wrong.
  */
@@ -46,6 +46,11 @@ class FaultsIT {
     private static final Duration SAGA_TIMEOUT = Duration.ofSeconds(90);
     /** The orchestrator's reply timeout of every participant step before the pivot. */
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * When a step before the pivot whose participant never answers is in doubt: four attempts of
+     * 30 s each, resent within the step's two minutes of patience.
+     */
+    private static final Duration PATIENCE_SPENT = Duration.ofSeconds(127);
 
     /** An SKU of its own for the race, so that no other test takes its units. */
     private static final String RACE_SKU = "RACE-1";
@@ -89,14 +94,39 @@ class FaultsIT {
     }
 
     @Test
-    void compensatesAStepWhoseParticipantIsDownPastItsTimeout() {
+    void approvesAnOrderWhoseParticipantRestartsWithinThePatience() {
+        Placed order;
+        system.stop(Service.INVENTORY);
+        try {
+            order = place(shop.place("bob", "BOOK-1", 1, 1999, Shop.NORTH));
+            JsonNode waiting = await("reserve inventory timed out and is to be sent again")
+                    .atMost(STEP_TIMEOUT.plus(SAGA_TIMEOUT))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> shop.saga(order),
+                            saga -> !Shop.entries(saga, "RETRY_SCHEDULED").isEmpty());
+            assertThat(waiting.get("status").asString()).isEqualTo("RUNNING");
+        } finally {
+            system.restart(Service.INVENTORY);
+        }
+
+        JsonNode saga = shop.awaitFinal(order, SAGA_TIMEOUT);
+
+        assertThat(saga.get("status").asString()).as(saga.toString()).isEqualTo("COMPLETED");
+        assertThat(shop.order(order).get("status").asString()).isEqualTo("APPROVED");
+        assertThat(Shop.entries(saga, "TIMEOUT")).isNotEmpty();
+        assertThat(Shop.compensations(saga)).isEmpty();
+    }
+
+    @Test
+    void compensatesAStepWhoseParticipantIsDownPastItsPatience() {
         Placed order;
         system.stop(Service.INVENTORY);
         try {
             order = place(shop.place("alice", "BOOK-1", 2, 1999, Shop.NORTH));
             // No reply is not a no: the reservation may have happened, so it is released too.
-            JsonNode compensating = await("reserve inventory timed out and its release sent")
-                    .atMost(STEP_TIMEOUT.plus(SAGA_TIMEOUT))
+            JsonNode compensating = await("reserve inventory timed out for good and its release sent")
+                    .atMost(PATIENCE_SPENT.plus(SAGA_TIMEOUT))
                     .pollInterval(Duration.ofMillis(500))
                     .until(
                             () -> shop.saga(order),
@@ -104,7 +134,7 @@ class FaultsIT {
             assertThat(compensating.get("status").asString()).isEqualTo("COMPENSATING");
             assertThat(Shop.entries(compensating, "TIMEOUT"))
                     .as(compensating.toString())
-                    .hasSize(1);
+                    .hasSize(4);
             assertThat(Shop.entries(compensating, "COMPENSATION_STARTED"))
                     .singleElement()
                     .satisfies(started ->

@@ -25,6 +25,7 @@ import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -225,17 +226,31 @@ class OrderSagaIT {
     }
 
     @Test
-    void compensatesATimedOutStepAndIgnoresItsLateReply() {
+    void compensatesAStepSilentPastItsPatienceAndIgnoresItsLateReply() {
         String customer = customer();
         standIns.script(customer, StandInParticipants.SUCCEED.silentOn(ReserveInventory.class));
         Placed placed = place(customer);
         StandInParticipants.Command reserve = awaitCommand(placed.saga(), "ReserveInventory");
 
-        clock.advance(Duration.ofSeconds(31));
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            int sent = attempt;
+            await().atMost(WAIT)
+                    .until(() -> Collections.frequency(standIns.types(placed.saga()), "ReserveInventory") == sent);
+            clock.advance(Duration.ofSeconds(31));
+            await().atMost(WAIT).until(() -> Collections.frequency(entries(saga(placed.saga())), "TIMEOUT") == sent);
+            clock.advance(Duration.ofSeconds(5)); // the resend's backoff
+        }
         awaitStatus(placed.saga(), "COMPENSATED");
         // In doubt: the reservation may have happened, so it is released along with the payment.
         assertThat(standIns.types(placed.saga()))
-                .containsExactly("AuthorizePayment", "ReserveInventory", "ReleaseInventory", "VoidAuthorization");
+                .containsExactly(
+                        "AuthorizePayment",
+                        "ReserveInventory",
+                        "ReserveInventory",
+                        "ReserveInventory",
+                        "ReserveInventory",
+                        "ReleaseInventory",
+                        "VoidAuthorization");
 
         var reserved = (ReserveInventory) reserve.payload();
         standIns.reply(reserve, new InventoryReserved(reserved.orderId(), List.of(UUID.randomUUID())));
@@ -245,9 +260,33 @@ class OrderSagaIT {
                         saga -> entries(saga).getLast().equals("IGNORED"));
 
         assertThat(after.get("status").asString()).isEqualTo("COMPENSATED");
-        assertThat(entries(after)).contains("TIMEOUT", "COMPENSATION_STARTED");
-        assertThat(standIns.types(placed.saga())).hasSize(4);
+        assertThat(entries(after)).contains("TIMEOUT", "RETRY_SCHEDULED", "COMPENSATION_STARTED");
+        assertThat(standIns.types(placed.saga())).hasSize(7);
         assertOrderRejected(placed, "timed out");
+    }
+
+    @Test
+    void takesALateReplyToAnEarlierAttemptWhileTheResendWaits() {
+        String customer = customer();
+        standIns.script(customer, StandInParticipants.SUCCEED.silentOn(ReserveInventory.class));
+        Placed placed = place(customer);
+        StandInParticipants.Command reserve = awaitCommand(placed.saga(), "ReserveInventory");
+
+        clock.advance(Duration.ofSeconds(31));
+        JsonNode waiting = await().atMost(WAIT)
+                .until(() -> saga(placed.saga()), saga -> entries(saga).contains("RETRY_SCHEDULED"));
+        assertThat(entry(waiting, "RETRY_SCHEDULED").get("detail").asString())
+                .contains("reserve inventory timed out", "sending it again within a patience of PT2M");
+        assertThat(waiting.get("status").asString()).isEqualTo("RUNNING");
+
+        standIns.script(customer, StandInParticipants.SUCCEED);
+        standIns.reply(reserve, StandInParticipants.SUCCEED.answer(reserve));
+
+        JsonNode done = awaitStatus(placed.saga(), "COMPLETED");
+        assertThat(entries(done)).doesNotContain("COMPENSATION_STARTED", "IGNORED");
+        assertThat(Collections.frequency(standIns.types(placed.saga()), "ReserveInventory"))
+                .isEqualTo(1);
+        assertThat(orderStatus(placed)).isEqualTo("APPROVED");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sagaline.inventory.internal;
 
+import io.sagaline.messaging.SagaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -45,8 +45,16 @@ public final class OrderSaga {
 
     public static final int VERSION = 1;
 
-    /** How long a participant has to answer a command before the step is in doubt. */
+    /** How long a participant has to answer one attempt of a command. */
     static final Duration REPLY_TIMEOUT = ofSeconds(30);
+
+    /**
+     * How long a step before the pivot keeps sending its command again when replies are late,
+     * before it is in doubt and the order is rejected: longer than a participant's restart under
+     * load (20 to 40 s here), so that a crash that heals costs no customer the order. Attempts go
+     * out at about 0, 31, 63 and 97 s; the fourth timing out at 127 s leaves the step in doubt.
+     */
+    static final Duration PATIENCE = ofMinutes(2);
 
     /**
      * Before the pivot participants answer with business failures only, so this budget is their
@@ -75,6 +83,7 @@ public final class OrderSaga {
             .compensateWith(PAYMENT_COMMANDS, order -> new VoidAuthorization(order.orderId()))
             .compensated(AuthorizationVoided.class)
             .timeout(REPLY_TIMEOUT)
+            .patience(PATIENCE)
             .retry(UNDO_BUDGET)
             .step("reserve inventory")
             .kind(COMPENSATABLE)
@@ -84,6 +93,7 @@ public final class OrderSaga {
             .compensateWith(INVENTORY_COMMANDS, order -> new ReleaseInventory(order.orderId()))
             .compensated(InventoryReleased.class)
             .timeout(REPLY_TIMEOUT)
+            .patience(PATIENCE)
             .retry(UNDO_BUDGET)
             .step("schedule shipment")
             .kind(COMPENSATABLE)
@@ -95,6 +105,7 @@ public final class OrderSaga {
             .compensateWith(SHIPMENT_COMMANDS, order -> new CancelShipment(order.orderId()))
             .compensated(ShipmentCancelled.class)
             .timeout(REPLY_TIMEOUT)
+            .patience(PATIENCE)
             .retry(UNDO_BUDGET)
             .step("capture payment")
             .kind(PIVOT) // a failed capture (hold expired or voided) means no sale: the steps above are undone

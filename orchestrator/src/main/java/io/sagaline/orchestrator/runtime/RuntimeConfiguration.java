@@ -1,5 +1,6 @@
 package io.sagaline.orchestrator.runtime;
 
+import io.sagaline.messaging.SagaProperties;
 import io.sagaline.orchestrator.saga.SagaEngine;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -8,7 +9,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
-@EnableConfigurationProperties(OrchestratorProperties.class)
+@EnableConfigurationProperties({OrchestratorProperties.class, SagaProperties.class})
 class RuntimeConfiguration {
 
     @Bean

@@ -6,6 +6,7 @@ import io.sagaline.messaging.Inbox;
 import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.MessageId;
 import io.sagaline.messaging.SagaId;
+import io.sagaline.messaging.SagaProperties;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.orchestrator.runtime.StepLog.Entry;
 import io.sagaline.orchestrator.runtime.StepLog.Line;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -76,7 +78,9 @@ public class Sagas {
             SagaEngine engine,
             SagaMetrics metrics,
             Effects effects,
-            SagaAdmission admission) {
+            SagaAdmission admission,
+            SagaProperties saga) {
+        types.forEach(type -> requireWithin(saga.maxDuration(), type));
         this.types = types.stream().collect(Collectors.toUnmodifiableMap(SagaType::name, Function.identity()));
         this.repository = repository;
         this.stepLog = stepLog;
@@ -89,6 +93,22 @@ public class Sagas {
         this.metrics = metrics;
         this.effects = effects;
         this.admission = admission;
+    }
+
+    /**
+     * Participants keep holds and reservations for longer than {@code sagaline.saga.max-duration};
+     * a definition that can take longer to reach its pivot could find them expired.
+     */
+    static void requireWithin(Duration maxDuration, SagaType<?> type) {
+        for (SagaDefinition<?> definition : type.definitions()) {
+            Duration longest = definition.longestUntilPivot();
+            if (longest.compareTo(maxDuration) > 0) {
+                throw new IllegalStateException(definition.name() + " v" + definition.version() + " can take "
+                        + longest + " to reach its pivot (every reply late, every resend within its patience),"
+                        + " longer than sagaline.saga.max-duration (" + maxDuration + "), which participants'"
+                        + " holds and reservations are only required to outlast");
+            }
+        }
     }
 
     /**
@@ -188,7 +208,12 @@ public class Sagas {
                 stepLog.append(List.of(received.as(Entry.DUPLICATE_DELIVERY, "delivered before; applied once")));
                 return null;
             }
-            applyReply(typeOf(row), row, new SagaEvent.ReplyReceived(answered.value(), payload), received, now);
+            applyReply(
+                    typeOf(row),
+                    row,
+                    new SagaEvent.ReplyReceived(answered.value(), reply.idempotencyKey(), payload),
+                    received,
+                    now);
             return null;
         });
     }
@@ -303,7 +328,9 @@ public class Sagas {
         Transition<D> transition = apply(type, row, event, received, now);
         if (!transition.isIgnored()) {
             var step = definition.step(before.step());
-            Instant sent = before.deadline() == null ? now : before.deadline().minus(step.timeout());
+            Instant sent = before.awaits(event.inReplyTo())
+                    ? Objects.requireNonNull(before.deadline()).minus(step.timeout())
+                    : now; // an earlier attempt's reply: when it was sent is not kept
             String outcome = step.classify(event.reply(), before.direction()).name();
             Effects.afterCommit(() -> metrics.stepAnswered(
                     type.name(), step.name(), before.direction(), outcome, Duration.between(sent, now)));

@@ -64,14 +64,16 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
      * one {@code double} from {@code random}; a seeded generator gives the same delays every time.
      */
     public Duration backoff(int attempt, RandomGenerator random) {
+        double share = 1 - jitter * random.nextDouble();
+        return Duration.ofNanos(Math.round(longestBackoff(attempt).toNanos() * share));
+    }
+
+    /** The delay after attempt number {@code attempt} before jitter: the longest it can be. */
+    public Duration longestBackoff(int attempt) {
         Duration base = initialBackoff;
         for (int doubled = 1; doubled < attempt && base.compareTo(maxBackoff) < 0; doubled++) {
             base = base.multipliedBy(2);
         }
-        if (base.compareTo(maxBackoff) > 0) {
-            base = maxBackoff;
-        }
-        double share = 1 - jitter * random.nextDouble();
-        return Duration.ofNanos(Math.round(base.toNanos() * share));
+        return base.compareTo(maxBackoff) > 0 ? maxBackoff : base;
     }
 }

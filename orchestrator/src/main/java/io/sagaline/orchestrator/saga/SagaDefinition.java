@@ -68,6 +68,15 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
         return steps.size();
     }
 
+    /**
+     * The longest a saga can take to reach its pivot when every reply before it comes last
+     * (timeouts and resends within each step's patience): what holds and reservations that the
+     * pivot relies on must outlive.
+     */
+    public Duration longestUntilPivot() {
+        return steps.subList(0, pivot()).stream().map(Step::longestWait).reduce(Duration.ZERO, Duration::plus);
+    }
+
     /** Whether the saga may still be undone while step {@code index} is current. */
     public boolean isBeforePivot(int index) {
         return index < pivot();
@@ -176,6 +185,17 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
             return this;
         }
 
+        /**
+         * Before the pivot: how long the step keeps sending its command again, under the same
+         * idempotency key, when its replies are late, before it is in doubt and compensated. A
+         * participant restarting within the patience costs the saga nothing; a business failure
+         * still fails the step at once. None unless told otherwise.
+         */
+        public Builder<D> patience(Duration patience) {
+            open().patience = patience;
+            return this;
+        }
+
         public Builder<D> retry(RetryPolicy policy) {
             open().retry = policy;
             return this;
@@ -222,6 +242,7 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
         private @Nullable Function<D, ? extends Record> compensationCommand;
         private @Nullable Class<? extends Record> compensated;
         private Duration timeout = Builder.DEFAULT_TIMEOUT;
+        private Duration patience = Duration.ZERO;
         private @Nullable RetryPolicy retry;
 
         private Draft(String name) {
@@ -244,7 +265,17 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
                     ? retry
                     : kind == StepKind.COMPENSATABLE ? Builder.DEFAULT_RETRY : Builder.DEFAULT_RETRY_UNTIL_DONE;
             return new Step<>(
-                    index, name, kind, forward, onSuccess, failure, retryableFailure, backward, timeout, policy);
+                    index,
+                    name,
+                    kind,
+                    forward,
+                    onSuccess,
+                    failure,
+                    retryableFailure,
+                    backward,
+                    timeout,
+                    patience,
+                    policy);
         }
 
         private Action<D> send(

@@ -78,7 +78,8 @@ public final class SagaEngine {
     private static <D extends Record> SagaState onReply(Turn<D> turn, SagaState state, ReplyReceived event) {
         Record reply = event.reply();
         String type = reply.getClass().getSimpleName();
-        if (!state.status().isActive() || !state.awaits(event.inReplyTo())) {
+        if (!state.status().isActive()
+                || !(state.awaits(event.inReplyTo()) || answersEarlierAttempt(turn, state, event))) {
             return turn.ignore(
                     state,
                     type + " answers request " + event.inReplyTo() + ", which is not awaited (saga is " + state.status()
@@ -102,6 +103,21 @@ public final class SagaEngine {
         };
     }
 
+    /**
+     * Whether the reply answers an earlier attempt of the request the saga stands on with a final
+     * answer. A participant applies one idempotency key once and answers every attempt alike, so
+     * such a reply is as good as the awaited one's; a retryable failure is not, for it only speaks
+     * of its own attempt.
+     */
+    private static <D extends Record> boolean answersEarlierAttempt(
+            Turn<D> turn, SagaState state, ReplyReceived event) {
+        if (event.idempotencyKey() == null || !turn.isCurrentRequest(state, event.idempotencyKey())) {
+            return false;
+        }
+        Step.Outcome outcome = turn.definition().step(state.step()).classify(event.reply(), state.direction());
+        return outcome == Step.Outcome.DONE || outcome == Step.Outcome.FAILED;
+    }
+
     private static <D extends Record> SagaState onDeadline(Turn<D> turn, SagaState state) {
         if (!state.isDue(turn.now())) {
             return turn.ignore(state, "no deadline due; saga is " + state.status() + ", deadline " + state.deadline());
@@ -113,7 +129,11 @@ public final class SagaEngine {
         String timedOut = (state.direction() == Direction.FORWARD ? step.name() : "compensation of " + step.name())
                 + " timed out after " + step.timeout() + " (attempt " + state.attempt() + ")";
         if (state.direction() == Direction.FORWARD && turn.definition().isBeforePivot(state.step())) {
-            // No reply is not a no: the step may have happened, so it is undone with the others.
+            if (step.resendsAfterTimeout(state.attempt())) {
+                // A late reply is not a no: the participant may be restarting.
+                return turn.resendLater(state, timedOut);
+            }
+            // No reply is not a no either: the step may have happened, so it is undone with the others.
             return turn.compensate(state, state.step(), timedOut + "; in doubt");
         }
         return turn.retryLater(state, timedOut);

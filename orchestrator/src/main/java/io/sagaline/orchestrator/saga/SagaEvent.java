@@ -2,6 +2,7 @@ package io.sagaline.orchestrator.saga;
 
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** Something that happened to one saga instance; {@link SagaEngine#apply} decides what it means. */
 public sealed interface SagaEvent {
@@ -13,13 +14,20 @@ public sealed interface SagaEvent {
      * A participant's reply.
      *
      * @param inReplyTo the message id of the command it answers
+     * @param idempotencyKey the idempotency key of the command it answers, shared by every attempt
+     *     of one request; {@code null} if unknown, and then only a reply to the awaited attempt counts
      * @param reply the reply's payload record
      */
-    record ReplyReceived(UUID inReplyTo, Record reply) implements SagaEvent {
+    record ReplyReceived(UUID inReplyTo, @Nullable String idempotencyKey, Record reply) implements SagaEvent {
 
         public ReplyReceived {
             Objects.requireNonNull(inReplyTo, "inReplyTo");
             Objects.requireNonNull(reply, "reply");
+        }
+
+        /** A reply known only by the attempt it answers. */
+        public ReplyReceived(UUID inReplyTo, Record reply) {
+            this(inReplyTo, null, reply);
         }
     }
 

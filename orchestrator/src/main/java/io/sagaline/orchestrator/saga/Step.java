@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param retryableFailure the reply type meaning "failed, try again", if the step has one
  * @param compensation undoes the step; present exactly when the step is compensatable
  * @param timeout how long a sent command waits for its reply
+ * @param patience before the pivot, how long a step whose replies are late keeps sending its
+ *     command again before it is in doubt and compensated; zero for no second attempt (see {@link
+ *     #resendsAfterTimeout})
  * @param retry attempts and backoff of the step's command and of its compensation
  */
 public record Step<D extends Record>(
@@ -29,6 +32,7 @@ public record Step<D extends Record>(
         @Nullable Class<? extends Record> retryableFailure,
         @Nullable Action<D> compensation,
         Duration timeout,
+        Duration patience,
         RetryPolicy retry) {
 
     /** What a reply to one of this step's requests means. */
@@ -45,12 +49,23 @@ public record Step<D extends Record>(
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(onSuccess, "onSuccess");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(patience, "patience");
         Objects.requireNonNull(retry, "retry");
         if (name.isBlank()) {
             throw new IllegalArgumentException("step " + index + " needs a name");
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException(name + ": timeout must be positive, got " + timeout);
+        }
+        if (patience.isNegative()) {
+            throw new IllegalArgumentException(name + ": patience must not be negative, got " + patience);
+        }
+        if (kind != StepKind.COMPENSATABLE && !patience.isZero()) {
+            throw new IllegalArgumentException(name + ": a " + kind
+                    + " step is retried until it succeeds; patience is for steps before the pivot");
+        }
+        if (action instanceof Action.Local<D> && !patience.isZero()) {
+            throw new IllegalArgumentException(name + ": a local step sends nothing to resend");
         }
         if ((kind == StepKind.COMPENSATABLE) != (compensation != null)) {
             throw new IllegalArgumentException(
@@ -77,6 +92,44 @@ public record Step<D extends Record>(
     /** Whether the step runs inside the orchestrator instead of at a participant. */
     public boolean isLocal() {
         return action instanceof Action.Local<D>;
+    }
+
+    /**
+     * Whether attempt number {@code attempt} (1 for the first) of the step's command, having timed
+     * out, is sent again instead of leaving the step in doubt: while the time the attempts so far
+     * have waited, each its full timeout and the longest backoff between them, is shorter than the
+     * patience. With a 30 s timeout, a 1 s backoff doubling, and 2 minutes of patience, attempts are
+     * sent at about 0, 31, 63 and 97 s, and the fourth timing out at 127 s leaves the step in doubt.
+     *
+     * <p>Counted in attempts rather than by the clock, so an orchestrator that was down itself still
+     * gives the participant every attempt.
+     */
+    public boolean resendsAfterTimeout(int attempt) {
+        return waitedBy(attempt).compareTo(patience) < 0;
+    }
+
+    /**
+     * The longest the step's command can wait for a reply before the step is done or in doubt,
+     * every attempt timing out: for the hold and reservation time-to-live checks.
+     */
+    public Duration longestWait() {
+        if (isLocal()) {
+            return Duration.ZERO;
+        }
+        int attempt = 1;
+        while (resendsAfterTimeout(attempt)) {
+            attempt++;
+        }
+        return waitedBy(attempt);
+    }
+
+    /** How long attempts 1 to {@code attempt} have waited when the last of them times out. */
+    private Duration waitedBy(int attempt) {
+        Duration waited = timeout.multipliedBy(attempt);
+        for (int earlier = 1; earlier < attempt; earlier++) {
+            waited = waited.plus(retry.longestBackoff(earlier));
+        }
+        return waited;
     }
 
     /** The action run in {@code direction}: the step's own, or its compensation. */

@@ -129,6 +129,23 @@ final class Turn<D extends Record> {
         return state.compensationFailed(gaveUp);
     }
 
+    /**
+     * Sends the current forward request again after its backoff, because its reply is late and the
+     * step's patience is not spent. The same idempotency key makes a duplicate harmless.
+     */
+    SagaState resendLater(SagaState state, String timedOut) {
+        Step<D> step = definition.step(state.step());
+        Instant due = now.plus(step.retry().backoff(state.attempt(), jitter));
+        String reason = timedOut + "; sending it again within a patience of " + step.patience();
+        emit(new SagaEffect.RetryScheduled(step.index(), state.direction(), state.attempt() + 1, due, reason));
+        return state.retryAt(due, timedOut);
+    }
+
+    /** Whether {@code key} is the idempotency key of the request the state stands on. */
+    boolean isCurrentRequest(SagaState state, String key) {
+        return key.equals(idempotencyKey(state.step(), state.direction()));
+    }
+
     /** Compensates from step {@code from} (it included) back to step 0. */
     SagaState compensate(SagaState state, int from, String reason) {
         emit(new SagaEffect.CompensationStarted(from, reason));

@@ -101,7 +101,7 @@ class OrderSagaCompensationTest {
     void timedOutAuthorizationIsInDoubtAndIsVoided() {
         SagaRun<OrderData> saga = awaiting(1);
 
-        saga.deadlinePasses();
+        saga.everyAttemptTimesOut();
 
         CompensationStarted started = saga.effect(CompensationStarted.class);
         assertThat(started.fromStep()).isEqualTo(1);
@@ -115,7 +115,7 @@ class OrderSagaCompensationTest {
     void timedOutReservationIsReleasedBeforeTheHoldIsVoided() {
         SagaRun<OrderData> saga = awaiting(2);
 
-        saga.deadlinePasses();
+        saga.everyAttemptTimesOut();
 
         assertThat(saga.sent().command()).isEqualTo(new ReleaseInventory(ORDER_ID));
         assertThat(saga.sent().idempotencyKey()).isEqualTo(key(2, BACKWARD));
@@ -126,7 +126,7 @@ class OrderSagaCompensationTest {
     void timedOutShipmentIsCancelledFirst() {
         SagaRun<OrderData> saga = awaiting(3);
 
-        saga.deadlinePasses();
+        saga.everyAttemptTimesOut();
 
         assertThat(saga.sent().command()).isEqualTo(new CancelShipment(ORDER_ID));
         assertThat(saga.sent().topic()).isEqualTo(Topics.SHIPMENT_COMMANDS);
@@ -134,7 +134,7 @@ class OrderSagaCompensationTest {
         assertThat(undoneAfter(saga))
                 .containsExactly(new ReleaseInventory(ORDER_ID), new VoidAuthorization(ORDER_ID), REJECT_ORDER);
         assertThat(saga.state().status()).isEqualTo(SagaStatus.COMPENSATED);
-        assertThat(saga.state().reason()).contains("schedule shipment timed out after PT30S (attempt 1)");
+        assertThat(saga.state().reason()).contains("schedule shipment timed out after PT30S (attempt 4)");
     }
 
     @Test

@@ -111,14 +111,14 @@ class OrderSagaRetryTest {
     }
 
     @Test
-    void aLateReplyToATimedOutRequestIsIgnored() {
+    void aLateReplyToAStepAlreadyInDoubtIsIgnored() {
         SagaRun<OrderData> saga = awaiting(3);
         UUID timedOut = saga.sent().requestId();
-        saga.deadlinePasses();
+        saga.everyAttemptTimesOut();
         SagaState compensating = saga.state();
         OrderData data = saga.data();
 
-        saga.replyTo(timedOut, successOf(3));
+        saga.replyTo(timedOut, key(3, FORWARD), successOf(3));
 
         assertThat(saga.effects()).hasSize(1);
         assertThat(saga.effect(Ignored.class).reason())
@@ -141,7 +141,7 @@ class OrderSagaRetryTest {
     }
 
     @Test
-    void aReplyToAnEarlierAttemptIsIgnoredAndTheCurrentOneIsTaken() {
+    void aReplyNamingOnlyAnEarlierAttemptIsIgnoredAndTheCurrentOneIsTaken() {
         SagaRun<OrderData> saga = awaiting(4);
         UUID firstAttempt = saga.sent().requestId();
         saga.deadlinePasses().deadlinePasses();

@@ -14,6 +14,7 @@ import io.sagaline.orchestrator.saga.Trips.HotelBooked;
 import io.sagaline.orchestrator.saga.Trips.HotelCancelled;
 import io.sagaline.orchestrator.saga.Trips.HotelFull;
 import io.sagaline.orchestrator.saga.Trips.Trip;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SagaDefinitionTest {
@@ -107,6 +108,53 @@ class SagaDefinitionTest {
                 .compensateLocally();
 
         assertThatThrownBy(builder::build).hasMessageContaining("HotelBooked cannot mean two things");
+    }
+
+    @Test
+    void aStepWithoutPatienceIsInDoubtAtItsFirstTimeout() {
+        Step<Trip> book = hotel().build().step(0);
+
+        assertThat(book.patience()).isZero();
+        assertThat(book.resendsAfterTimeout(1)).isFalse();
+        assertThat(book.longestWait()).isEqualTo(SagaDefinition.Builder.DEFAULT_TIMEOUT);
+    }
+
+    @Test
+    void patienceIsCountedInAttemptsEachWithItsTimeoutAndLongestBackoff() {
+        Step<Trip> book = hotel().timeout(ofSeconds(10))
+                .retry(RetryPolicy.exponential(3, ofSeconds(2), ofSeconds(4)))
+                .patience(ofSeconds(40))
+                .build()
+                .step(0);
+
+        // Attempt 1 times out at 10 s, 2 at 22 s, 3 at 36 s, 4 at 50 s (backoffs 2, 4, 4 s).
+        assertThat(book.resendsAfterTimeout(1)).isTrue();
+        assertThat(book.resendsAfterTimeout(3)).isTrue();
+        assertThat(book.resendsAfterTimeout(4)).isFalse();
+        assertThat(book.longestWait()).isEqualTo(ofSeconds(50));
+    }
+
+    @Test
+    void theLongestWayToThePivotAddsEveryEarlierStepsLongestWait() {
+        SagaDefinition<Trip> definition =
+                charge(hotel().timeout(ofSeconds(10)).patience(ofSeconds(15))).build();
+
+        // Two attempts: 10 s, the 200 ms backoff, 10 s; the pivot itself does not count.
+        assertThat(definition.longestUntilPivot()).isEqualTo(Duration.ofMillis(20_200));
+    }
+
+    @Test
+    void refusesPatienceWhereItHasNoMeaning() {
+        assertThatThrownBy(() -> charge(hotel()).patience(ofSeconds(60)).build())
+                .hasMessageContaining("patience is for steps before the pivot");
+        assertThatThrownBy(() -> SagaDefinition.of("trip", 1, Trip.class)
+                        .step("note")
+                        .local()
+                        .compensateLocally()
+                        .patience(ofSeconds(60))
+                        .build())
+                .hasMessageContaining("a local step sends nothing to resend");
+        assertThatThrownBy(() -> hotel().patience(ofSeconds(-1)).build()).hasMessageContaining("must not be negative");
     }
 
     @Test

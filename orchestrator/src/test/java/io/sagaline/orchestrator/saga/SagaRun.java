@@ -67,6 +67,28 @@ public final class SagaRun<D extends Record> {
         return when(new SagaEvent.ReplyReceived(request, reply));
     }
 
+    /**
+     * A reply to {@code request} under {@code key}, as participants send it: the key tells which
+     * request it answers when {@code request} is an earlier attempt.
+     */
+    public SagaRun<D> replyTo(UUID request, String key, Record reply) {
+        return when(new SagaEvent.ReplyReceived(request, key, reply));
+    }
+
+    /**
+     * Every attempt of the current step times out, and every resend within its patience goes out,
+     * until the step is in doubt and compensation starts.
+     */
+    public SagaRun<D> everyAttemptTimesOut() {
+        for (int deadline = 0; deadline < 100; deadline++) {
+            deadlinePasses();
+            if (effects.stream().anyMatch(SagaEffect.CompensationStarted.class::isInstance)) {
+                return this;
+            }
+        }
+        throw new AssertionError("still patient after 100 deadlines: " + state);
+    }
+
     /** The clock moves to the state's deadline, and the deadline scan reports it. */
     public SagaRun<D> deadlinePasses() {
         now = Objects.requireNonNull(state.deadline(), () -> "no deadline: " + state);

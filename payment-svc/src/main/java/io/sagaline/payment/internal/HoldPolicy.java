@@ -1,5 +1,6 @@
 package io.sagaline.payment.internal;
 
+import io.sagaline.messaging.SagaProperties;
 import java.time.Duration;
 import java.time.Instant;
 
