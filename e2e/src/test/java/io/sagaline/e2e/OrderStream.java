@@ -88,7 +88,8 @@ final class OrderStream implements AutoCloseable {
 
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(250);
 
-    private final ApiClient api;
+    private final List<ApiClient> apis;
+    private final AtomicInteger posts = new AtomicInteger();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("order-stream").daemon().factory());
     private final ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
@@ -99,13 +100,17 @@ final class OrderStream implements AutoCloseable {
     private final AtomicInteger replays = new AtomicInteger();
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
 
-    private OrderStream(ApiClient api) {
-        this.api = api;
+    private OrderStream(List<ApiClient> apis) {
+        this.apis = List.copyOf(apis);
     }
 
-    /** Starts placing {@code perSecond} orders a second on the system's orchestrator. */
+    /**
+     * Starts placing {@code perSecond} orders a second on the system's orchestrator; with several
+     * instances, each POST goes to the next one, as behind a load balancer, and one that fails is
+     * sent again to the next.
+     */
     static OrderStream start(Sagaline system, int perSecond) {
-        var stream = new OrderStream(system.orchestrator());
+        var stream = new OrderStream(system.orchestrators());
         stream.ticker.scheduleAtFixedRate(stream::placeNext, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
         return stream;
     }
@@ -206,6 +211,7 @@ final class OrderStream implements AutoCloseable {
     private Optional<Placed> attempt(Kind kind, String key, String body) {
         ApiClient.Response response;
         try {
+            ApiClient api = apis.get(Math.floorMod(posts.getAndIncrement(), apis.size()));
             response = api.post("/api/orders", body, Map.of("Idempotency-Key", key));
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof IOException) {

@@ -56,6 +56,10 @@ final class Sagaline implements AutoCloseable {
     private final Map<String, String> topics = new LinkedHashMap<>();
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private final Map<Service, JavaProcess> processes = new EnumMap<>(Service.class);
+    /** Orchestrator instances beyond the first, on the same database and consumer group. */
+    private final List<JavaProcess> moreOrchestrators = new ArrayList<>();
+
+    private final List<Integer> moreOrchestratorPorts = new ArrayList<>();
     private final int smtpPort;
     private final List<MimeMessage> mailsOfStoppedServers = new ArrayList<>();
     private final Map<Service, HikariDataSource> dataSources = new EnumMap<>(Service.class);
@@ -76,9 +80,17 @@ final class Sagaline implements AutoCloseable {
 
     /** Starts the system on the given servers, such as dedicated ones a test may kill. */
     static Sagaline start(String name, PostgresServer postgres, KafkaServer kafka) {
+        return start(name, postgres, kafka, 1);
+    }
+
+    /** Starts the system with {@code orchestrators} orchestrator instances sharing its database. */
+    static Sagaline start(String name, PostgresServer postgres, KafkaServer kafka, int orchestrators) {
         var system = new Sagaline(name, postgres, kafka);
         try {
             system.create();
+            for (int instance = 1; instance < orchestrators; instance++) {
+                system.startAnotherOrchestrator();
+            }
             return system;
         } catch (RuntimeException e) {
             system.close();
@@ -172,9 +184,27 @@ final class Sagaline implements AutoCloseable {
         return dataSources.computeIfAbsent(service, key -> postgres.dataSource(databases.get(key)));
     }
 
-    /** The orchestrator's API. */
+    /** The orchestrator's API; of its first instance when there are several. */
     ApiClient orchestrator() {
         return api(Service.ORCHESTRATOR);
+    }
+
+    /** The API of every orchestrator instance, the first one first. */
+    List<ApiClient> orchestrators() {
+        List<ApiClient> all = new ArrayList<>(List.of(orchestrator()));
+        moreOrchestratorPorts.forEach(port -> all.add(new ApiClient("http://127.0.0.1:" + port)));
+        return all;
+    }
+
+    /** Kills orchestrator instance {@code instance} (0 for the first) with {@code SIGKILL}. */
+    void kill9Orchestrator(int instance) {
+        orchestratorProcess(instance).kill9();
+    }
+
+    /** Starts orchestrator instance {@code instance} again and waits until it is ready. */
+    void restartOrchestrator(int instance) {
+        orchestratorProcess(instance).start();
+        awaitOrchestratorReady(instance);
     }
 
     ApiClient api(Service service) {
@@ -210,6 +240,7 @@ final class Sagaline implements AutoCloseable {
 
     @Override
     public void close() {
+        moreOrchestrators.forEach(JavaProcess::close);
         processes.values().forEach(JavaProcess::close);
         if (relay != null) {
             relay.close();
@@ -221,6 +252,25 @@ final class Sagaline implements AutoCloseable {
         databases.values().forEach(database -> postgres.dropDatabase(database.name()));
     }
 
+    private void startAnotherOrchestrator() {
+        int port = freePort();
+        int instance = moreOrchestrators.size() + 1;
+        moreOrchestrators.add(process(Service.ORCHESTRATOR, port, "orchestrator-" + (instance + 1))
+                .start());
+        moreOrchestratorPorts.add(port);
+        awaitOrchestratorReady(instance);
+    }
+
+    private JavaProcess orchestratorProcess(int instance) {
+        return instance == 0 ? processes.get(Service.ORCHESTRATOR) : moreOrchestrators.get(instance - 1);
+    }
+
+    private void awaitOrchestratorReady(int instance) {
+        int port = instance == 0 ? ports.get(Service.ORCHESTRATOR) : moreOrchestratorPorts.get(instance - 1);
+        orchestratorProcess(instance)
+                .awaitHealthy(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"), START_TIMEOUT);
+    }
+
     private void awaitReady(Service service) {
         processes
                 .get(service)
@@ -230,9 +280,13 @@ final class Sagaline implements AutoCloseable {
     }
 
     private JavaProcess process(Service service) {
+        return process(service, ports.get(service), service.module());
+    }
+
+    private JavaProcess process(Service service, int port, String logName) {
         TestDatabase database = databases.get(service);
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("server.port", ports.get(service));
+        properties.put("server.port", port);
         properties.put("spring.datasource.url", database.jdbcUrl());
         properties.put("spring.datasource.username", database.user());
         properties.put("spring.datasource.password", database.password());
@@ -262,8 +316,7 @@ final class Sagaline implements AutoCloseable {
                 .env("SPRING_PROFILES_ACTIVE", service == Service.ORCHESTRATOR ? "default" : "demo")
                 .jvmArg("-Xmx320m")
                 .jvmArg("-XX:TieredStopAtLevel=1")
-                .logFile(Path.of("target", "e2e-logs", run, service.module() + ".log")
-                        .toAbsolutePath())
+                .logFile(Path.of("target", "e2e-logs", run, logName + ".log").toAbsolutePath())
                 .build();
     }
 

@@ -15,7 +15,8 @@ import tools.jackson.databind.JsonNode;
 /** A client of the running system: places orders as a customer would and waits for their sagas. */
 final class Shop {
 
-    static final Set<String> FINAL = Set.of("COMPLETED", "COMPENSATED", "COMPENSATION_FAILED", "RESOLVED");
+    static final Set<String> FINAL =
+            Set.of("COMPLETED", "COMPENSATED", "COMPENSATION_FAILED", "COMPLETION_FAILED", "RESOLVED");
 
     /** North and central are served by the demo carriers, south is not. */
     static final Map<String, String> NORTH = address("north");

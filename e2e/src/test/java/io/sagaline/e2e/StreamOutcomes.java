@@ -23,7 +23,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class StreamOutcomes {
 
-    private static final String FINAL = "('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED')";
+    private static final String FINAL =
+            "('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'COMPLETION_FAILED', 'RESOLVED')";
 
     private final JdbcClient orchestrator;
 

@@ -13,7 +13,7 @@ record Outcome(Kind kind, long endMicros, String detail) {
         COMPLETED,
         /** The order was refused and everything undone: the saga COMPENSATED, or the transaction rolled back. */
         COMPENSATED,
-        /** The order ended in a state that needs an operator (COMPENSATION_FAILED, RESOLVED). */
+        /** The order ended in a state that needs an operator (COMPENSATION_FAILED, COMPLETION_FAILED, RESOLVED). */
         FAILED,
         /** The request itself failed: an error answer, or no answer. */
         ERROR,

@@ -68,7 +68,7 @@ final class SagaTarget implements Target {
         try (var connection = postgres.connect(database);
                 var rows = connection.createStatement().executeQuery("""
                         SELECT count(*) FROM saga_instance
-                        WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED')
+                        WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'COMPLETION_FAILED', 'RESOLVED')
                         """)) {
             rows.next();
             return rows.getLong(1);

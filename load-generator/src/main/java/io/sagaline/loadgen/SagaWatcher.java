@@ -20,7 +20,7 @@ final class SagaWatcher implements AutoCloseable {
     private static final String FINAL = """
             SELECT id, status, reason, (extract(epoch FROM updated_at) * 1000000)::bigint AS ended
             FROM saga_instance
-            WHERE id = ANY (?) AND status IN ('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED')
+            WHERE id = ANY (?) AND status IN ('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'COMPLETION_FAILED', 'RESOLVED')
             """;
     private static final int MAX_IDS_PER_QUERY = 5_000;
     private static final long INTERVAL_NANOS = 100_000_000;

@@ -13,6 +13,7 @@ import io.sagaline.messaging.Topics;
 import io.sagaline.messaging.contract.Money;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent;
+import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationUndeliverable;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import io.sagaline.messaging.contract.OrderLine;
 import io.sagaline.testing.KafkaServer;
@@ -237,6 +238,40 @@ class NotificationServiceIT {
         send(anotherRetry);
         assertThat(awaitReplyTo(anotherRetry).type()).isEqualTo("OrderConfirmationSent");
         assertThat(mailsTo(email)).hasSize(1);
+    }
+
+    @Test
+    void aMailboxTheServerRefusesForGoodIsUndeliverableAndATemporaryRefusalIsRetryable() throws Exception {
+        SagaId saga = SagaId.random();
+        UUID orderId = UUID.randomUUID();
+        String email = email();
+        Envelope first = command(saga, order(orderId, email));
+        Envelope retry = retryOf(first);
+
+        smtp.stop();
+        try {
+            try (var busy = RefusingSmtpServer.start(SMTP_PORT, "450 4.2.1 mailbox busy, try later")) {
+                send(first);
+                Envelope failed = awaitReplyTo(first);
+                assertThat(failed.type()).isEqualTo("OrderConfirmationFailed");
+                assertThat(codec.payload(failed, OrderConfirmationFailed.class).reason())
+                        .contains("450");
+            }
+            try (var unknown = RefusingSmtpServer.start(SMTP_PORT, "550 5.1.1 no such mailbox here")) {
+                send(retry);
+                Envelope undeliverable = awaitReplyTo(retry);
+                assertThat(undeliverable.type()).isEqualTo("OrderConfirmationUndeliverable");
+                assertThat(codec.payload(undeliverable, OrderConfirmationUndeliverable.class)
+                                .reason())
+                        .startsWith("undeliverable: ")
+                        .contains("550");
+            }
+        } finally {
+            smtp = startSmtp();
+        }
+        assertThat(status(orderId)).isEqualTo("FAILED");
+        assertThat(attempts(orderId)).isEqualTo(2);
+        assertThat(mailsTo(email)).isEmpty();
     }
 
     @Test

@@ -12,7 +12,9 @@ import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,9 +24,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -107,18 +111,55 @@ class DeadlineScanIT {
                 .atMost(WAIT)
                 .until(() -> count("status = 'RUNNING' AND awaited_request IS NOT NULL") == SAGAS);
 
-        long started = System.nanoTime();
-        clock.advance(Duration.ofSeconds(31));
-        await("every timeout fired").atMost(WAIT).until(() -> count("awaited_request IS NOT NULL") == 0);
-        double seconds = (System.nanoTime() - started) / 1e9;
+        List<ConfigurableApplicationContext> others = startMoreInstances();
+        try {
+            long started = System.nanoTime();
+            clock.advance(Duration.ofSeconds(31));
+            await("every timeout fired").atMost(WAIT).until(() -> count("awaited_request IS NOT NULL") == 0);
+            double seconds = (System.nanoTime() - started) / 1e9;
 
-        System.out.printf(
-                "[deadlines] %d reply timeouts falling due together fired in %.1f s (%.0f/s), one orchestrator"
-                        + " instance, everything on this machine%n",
-                SAGAS, seconds, SAGAS / seconds);
+            System.out.printf(
+                    "[deadlines] %d reply timeouts falling due together fired in %.1f s (%.0f/s), %d orchestrator"
+                            + " instance(s) sharing the work, everything on this machine (%d cores)%n",
+                    SAGAS,
+                    seconds,
+                    SAGAS / seconds,
+                    instances(),
+                    Runtime.getRuntime().availableProcessors());
+        } finally {
+            others.forEach(ConfigurableApplicationContext::close);
+        }
         // Within its patience each step waits to send its command again; none is in doubt yet.
         assertThat(count("status = 'RUNNING' AND last_error LIKE 'authorize payment timed out%'"))
                 .isEqualTo(SAGAS);
+    }
+
+    /** How many orchestrator instances scan for deadlines together. */
+    int instances() {
+        return 1;
+    }
+
+    /**
+     * Orchestrator instances beyond this test's own, on the same database, topics and clock, as
+     * separate application contexts in this JVM.
+     */
+    private List<ConfigurableApplicationContext> startMoreInstances() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        run.register((name, value) -> properties.put(name, value.get()));
+        properties.put("server.port", 0);
+        properties.put("spring.main.banner-mode", "off");
+        properties.put("sagaline.orchestrator.max-in-flight", 2 * SAGAS);
+        List<ConfigurableApplicationContext> started = new ArrayList<>();
+        for (int instance = 2; instance <= instances(); instance++) {
+            // As arguments: they must win over application.yml, as the test's own properties do.
+            String[] arguments = properties.entrySet().stream()
+                    .map(property -> "--" + property.getKey() + "=" + property.getValue())
+                    .toArray(String[]::new);
+            started.add(new SpringApplicationBuilder(OrchestratorApplication.class)
+                    .initializers(context -> context.getBeanFactory().registerSingleton("testClock", clock))
+                    .run(arguments));
+        }
+        return started;
     }
 
     private long count(String condition) {

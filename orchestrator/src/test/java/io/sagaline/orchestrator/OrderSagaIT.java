@@ -11,6 +11,7 @@ import io.sagaline.messaging.contract.InventoryMessages.ReleaseInventory;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent;
+import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationUndeliverable;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.messaging.contract.PaymentMessages.CapturePayment;
@@ -333,6 +334,36 @@ class OrderSagaIT {
                 .containsOnly(placed.saga() + ":6:forward");
         assertThat(confirmations.get(0).envelope().messageId())
                 .isNotEqualTo(confirmations.get(1).envelope().messageId());
+        assertThat(orderStatus(placed)).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void waitsForAnOperatorWhenTheConfirmationMailCanNeverBeSent() {
+        String customer = customer();
+        standIns.script(
+                customer,
+                StandInParticipants.SUCCEED.on(
+                        SendOrderConfirmation.class,
+                        confirm -> new OrderConfirmationUndeliverable(
+                                confirm.orderId(), "undeliverable: 550 5.1.1 no such mailbox")));
+        Placed placed = place(customer);
+
+        JsonNode failed = awaitStatus(placed.saga(), "COMPLETION_FAILED");
+
+        assertThat(failed.get("lastError").asString()).contains("failed for good", "no such mailbox");
+        assertThat(failed.get("deadline").isNull()).isTrue();
+        assertThat(entries(failed))
+                .contains("PIVOT_PASSED", "COMPLETION_FAILED")
+                .doesNotContain("COMPENSATION_STARTED");
+        assertThat(Collections.frequency(standIns.types(placed.saga()), "SendOrderConfirmation"))
+                .isEqualTo(1);
+        assertThat(orderStatus(placed)).as("paid: the order stands").isEqualTo("APPROVED");
+
+        String resolve = ApiClient.json(Map.of("reason", "customer told by phone"));
+        ApiClient.Response resolved =
+                api.post("/api/sagas/" + placed.saga() + "/resolve", resolve, ApiClient.basic("operator", PASSWORD));
+        assertThat(resolved.status()).as(resolved.body()).isEqualTo(200);
+        assertThat(resolved.json().get("status").asString()).isEqualTo("RESOLVED");
         assertThat(orderStatus(placed)).isEqualTo("APPROVED");
     }
 

@@ -9,6 +9,7 @@ import io.sagaline.messaging.contract.InventoryMessages.ReleaseInventory;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent;
+import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationUndeliverable;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import io.sagaline.messaging.contract.OrderMessages.PlaceOrder;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizationVoided;
@@ -66,7 +67,8 @@ public final class MessageTypes {
             ShipmentCancelled.class,
             SendOrderConfirmation.class,
             OrderConfirmationSent.class,
-            OrderConfirmationFailed.class);
+            OrderConfirmationFailed.class,
+            OrderConfirmationUndeliverable.class);
 
     private static final Map<String, Class<? extends Record>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));

@@ -15,12 +15,20 @@ public final class NotificationMessages {
     public record SendOrderConfirmation(UUID orderId, String email, List<OrderLine> lines, Money total) {}
 
     /** Replies of notification-svc. */
-    public sealed interface NotificationReply permits OrderConfirmationSent, OrderConfirmationFailed {
+    public sealed interface NotificationReply
+            permits OrderConfirmationSent, OrderConfirmationFailed, OrderConfirmationUndeliverable {
         UUID orderId();
     }
 
     public record OrderConfirmationSent(UUID orderId) implements NotificationReply {}
 
-    /** The mail server did not take the mail; the orchestrator retries with backoff. */
+    /** The mail server did not take the mail this time; the orchestrator retries with backoff. */
     public record OrderConfirmationFailed(UUID orderId, String reason) implements NotificationReply {}
+
+    /**
+     * The mail can never be sent as it stands: its address is malformed, or the mail server refused
+     * it for good (an SMTP 5xx reply, such as 550 for a mailbox that does not exist). Not retried:
+     * the saga waits for an operator.
+     */
+    public record OrderConfirmationUndeliverable(UUID orderId, String reason) implements NotificationReply {}
 }

@@ -7,6 +7,7 @@ import io.sagaline.messaging.OutboxWriter;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent;
+import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationUndeliverable;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import io.sagaline.notification.internal.NotificationRepository.Attempt;
 import io.sagaline.notification.internal.NotificationRepository.Status;
@@ -118,11 +119,15 @@ class OrderConfirmations {
         try {
             mailer.send(mail);
         } catch (MailException e) {
-            String reason = reason(e);
+            boolean permanent = MailFailures.isPermanent(e);
+            String reason = reason(e, permanent);
             log.warn("Confirmation of order {} not sent: {}", mail.orderId(), reason);
+            Record reply = permanent
+                    ? new OrderConfirmationUndeliverable(mail.orderId(), reason)
+                    : new OrderConfirmationFailed(mail.orderId(), reason);
             record(mail, claimExpires, () -> {
                 notifications.markFailed(mail.orderId(), token, reason);
-                replyOnce(command, new OrderConfirmationFailed(mail.orderId(), reason));
+                replyOnce(command, reply);
             });
             return;
         }
@@ -182,10 +187,10 @@ class OrderConfirmations {
         }
     }
 
-    private static String reason(MailException e) {
+    private static String reason(MailException e, boolean permanent) {
         Throwable root = e.getMostSpecificCause();
         String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        String reason = "mail server did not take the mail: "
+        String reason = (permanent ? "undeliverable: " : "mail server did not take the mail: ")
                 + detail.lines().findFirst().orElse("");
         return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON);
     }

@@ -50,8 +50,11 @@ class SagaQueries {
             FROM saga_step_log WHERE saga_id = :id ORDER BY id
             """;
 
-    private static final List<String> UNFINISHED =
-            List.of(SagaStatus.RUNNING.name(), SagaStatus.COMPENSATING.name(), SagaStatus.COMPENSATION_FAILED.name());
+    private static final List<String> UNFINISHED = List.of(
+            SagaStatus.RUNNING.name(),
+            SagaStatus.COMPENSATING.name(),
+            SagaStatus.COMPENSATION_FAILED.name(),
+            SagaStatus.COMPLETION_FAILED.name());
 
     private final JdbcClient jdbc;
     private final JsonMapper mapper;

@@ -19,6 +19,7 @@ import io.sagaline.messaging.contract.InventoryMessages.ReleaseInventory;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent;
+import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationUndeliverable;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizationVoided;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
@@ -127,6 +128,7 @@ public final class OrderSaga {
                     order -> new SendOrderConfirmation(order.orderId(), order.email(), order.lines(), order.total()))
             .onSuccess(OrderConfirmationSent.class)
             .onRetryableFailure(OrderConfirmationFailed.class)
+            .onFailure(OrderConfirmationUndeliverable.class) // the saga waits for an operator
             .timeout(MAIL_TIMEOUT)
             .retry(UNTIL_DONE)
             .build();

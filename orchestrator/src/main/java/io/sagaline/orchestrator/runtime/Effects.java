@@ -113,6 +113,15 @@ class Effects {
                                     state.attempt()));
                     afterCommit(() -> metrics.compensationFailed(type.name()));
                 }
+                case SagaEffect.CompletionFailed failed -> {
+                    lines.add(Line.of(id, now, Entry.COMPLETION_FAILED, failed.reason())
+                            .atStep(
+                                    failed.step(),
+                                    definition.step(failed.step()).name(),
+                                    state.direction(),
+                                    state.attempt()));
+                    afterCommit(() -> metrics.completionFailed(type.name()));
+                }
                 case SagaEffect.Resolved resolved -> {
                     type.finished(id, transition.data(), state, now);
                     lines.add(Line.of(id, now, Entry.RESOLVED, resolved.reason()));

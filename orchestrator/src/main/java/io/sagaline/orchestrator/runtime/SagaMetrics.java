@@ -27,17 +27,18 @@ class SagaMetrics {
     static final String COMPLETED = "sagaline.sagas.completed";
     static final String COMPENSATED = "sagaline.sagas.compensated";
     static final String FAILED = "sagaline.sagas.failed";
+    static final String COMPLETION_FAILED = "sagaline.sagas.completion.failed";
     static final String RESOLVED = "sagaline.sagas.resolved";
     static final String DURATION = "sagaline.saga.duration";
     static final String STEP_LATENCY = "sagaline.saga.step.latency";
     static final String IN_FLIGHT = "sagaline.sagas.in.flight";
 
-    private static final List<SagaStatus> UNFINISHED =
-            List.of(SagaStatus.RUNNING, SagaStatus.COMPENSATING, SagaStatus.COMPENSATION_FAILED);
+    private static final List<SagaStatus> UNFINISHED = List.of(
+            SagaStatus.RUNNING, SagaStatus.COMPENSATING, SagaStatus.COMPENSATION_FAILED, SagaStatus.COMPLETION_FAILED);
 
     private static final String COUNT_UNFINISHED = """
             SELECT status, count(*) AS sagas FROM saga_instance
-            WHERE status IN ('RUNNING', 'COMPENSATING', 'COMPENSATION_FAILED')
+            WHERE status IN ('RUNNING', 'COMPENSATING', 'COMPENSATION_FAILED', 'COMPLETION_FAILED')
             GROUP BY status
             """;
 
@@ -80,6 +81,11 @@ class SagaMetrics {
 
     void compensationFailed(String type) {
         counter(FAILED, "Sagas whose compensation exhausted its retries", type).increment();
+    }
+
+    void completionFailed(String type) {
+        counter(COMPLETION_FAILED, "Sagas with a step after the pivot that failed for good", type)
+                .increment();
     }
 
     void stepAnswered(String type, String step, Direction direction, String outcome, Duration latency) {

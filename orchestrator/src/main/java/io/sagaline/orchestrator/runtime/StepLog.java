@@ -31,6 +31,7 @@ class StepLog {
         COMPLETED,
         COMPENSATED,
         COMPENSATION_FAILED,
+        COMPLETION_FAILED,
         RESOLVED,
         OPERATOR_RETRY,
         OPERATOR_ABORT,

@@ -54,7 +54,10 @@ public sealed interface SagaEffect {
     /** The compensation of step {@code step} exhausted its retries; an operator must act. */
     record CompensationFailed(int step, String reason) implements SagaEffect {}
 
-    /** An operator resolved a failed compensation. */
+    /** Step {@code step}, after the pivot, failed for good; an operator must act. */
+    record CompletionFailed(int step, String reason) implements SagaEffect {}
+
+    /** An operator resolved a failed compensation or completion. */
     record Resolved(String reason) implements SagaEffect {}
 
     /** The event changed nothing: a late, duplicate or unknown reply, or a deadline not yet due. */

@@ -96,7 +96,11 @@ public final class SagaEngine {
                 }
                 yield turn.enter(state.next());
             }
-            case FAILED -> turn.compensate(state, state.step() - 1, step.name() + " failed: " + reply);
+            case FAILED ->
+                step.kind() == StepKind.RETRIABLE
+                        // Past the pivot nothing is undone: an operator decides.
+                        ? turn.failCompletion(state, step.name() + " failed for good: " + reply)
+                        : turn.compensate(state, state.step() - 1, step.name() + " failed: " + reply);
             case RETRYABLE_FAILURE -> turn.retryLater(state, step.name() + " failed, retryable: " + reply);
             case UNEXPECTED ->
                 turn.ignore(state, type + " is not a reply " + step.name() + " expects (" + state.direction() + ")");
@@ -143,6 +147,7 @@ public final class SagaEngine {
         return switch (state.status()) {
             case RUNNING, COMPENSATING -> turn.resend(state);
             case COMPENSATION_FAILED -> turn.resend(state.resumeCompensating());
+            case COMPLETION_FAILED -> turn.resend(state.resumeRunning());
             case NEW, COMPLETED, COMPENSATED, RESOLVED ->
                 turn.reject(state, "nothing to retry: saga is " + state.status());
         };
@@ -160,14 +165,16 @@ public final class SagaEngine {
                 yield turn.compensate(state, state.step(), "aborted by an operator: " + reason);
             }
             case COMPENSATING, COMPENSATION_FAILED -> turn.reject(state, "already compensating");
+            case COMPLETION_FAILED -> turn.reject(state, "cannot abort: the saga is past its pivot");
             case NEW, COMPLETED, COMPENSATED, RESOLVED -> turn.reject(state, "cannot abort: saga is " + state.status());
         };
     }
 
     private static <D extends Record> SagaState onResolve(Turn<D> turn, SagaState state, String reason) {
-        if (state.status() != SagaStatus.COMPENSATION_FAILED) {
+        if (state.status() != SagaStatus.COMPENSATION_FAILED && state.status() != SagaStatus.COMPLETION_FAILED) {
             return turn.reject(
-                    state, "only a saga whose compensation failed can be resolved; saga is " + state.status());
+                    state,
+                    "only a saga whose compensation or completion failed can be resolved; saga is " + state.status());
         }
         turn.emit(new SagaEffect.Resolved(reason));
         return state.resolved(reason);

@@ -83,6 +83,11 @@ public record SagaState(
         return new SagaState(step, Direction.BACKWARD, SagaStatus.COMPENSATING, 0, null, null, reason, lastError);
     }
 
+    /** Back to running the failed step with a fresh budget, after an operator's retry. */
+    public SagaState resumeRunning() {
+        return new SagaState(step, Direction.FORWARD, SagaStatus.RUNNING, 0, null, null, reason, lastError);
+    }
+
     public SagaState completed() {
         return new SagaState(step, direction, SagaStatus.COMPLETED, attempt, null, null, reason, null);
     }
@@ -93,6 +98,10 @@ public record SagaState(
 
     public SagaState compensationFailed(String error) {
         return new SagaState(step, direction, SagaStatus.COMPENSATION_FAILED, attempt, null, null, reason, error);
+    }
+
+    public SagaState completionFailed(String error) {
+        return new SagaState(step, direction, SagaStatus.COMPLETION_FAILED, attempt, null, null, reason, error);
     }
 
     public SagaState resolved(String resolution) {

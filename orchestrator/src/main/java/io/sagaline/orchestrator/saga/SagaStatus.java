@@ -10,7 +10,13 @@ public enum SagaStatus {
     COMPENSATED,
     /** A compensation exhausted its retries; waits for an operator's retry or resolve. */
     COMPENSATION_FAILED,
-    /** An operator settled a failed compensation by hand. */
+    /**
+     * A step after the pivot failed for good (a confirmation mail to an address that does not
+     * exist): the saga can neither finish nor be undone by itself; waits for an operator's retry
+     * or resolve.
+     */
+    COMPLETION_FAILED,
+    /** An operator settled a failed compensation or completion by hand. */
     RESOLVED;
 
     /** Whether the saga is waiting for a reply or a deadline. */

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param kind compensatable, pivot or retriable
  * @param action the step's command, or {@link Action.Local}
  * @param onSuccess folds the success reply into the saga's data; identity unless told otherwise
- * @param failure the reply type meaning a business failure (not retried), if the step has one
+ * @param failure the reply type meaning a business failure (not retried), if the step has one;
+ *     after the pivot, the saga then waits for an operator ({@link SagaStatus#COMPLETION_FAILED})
  * @param retryableFailure the reply type meaning "failed, try again", if the step has one
  * @param compensation undoes the step; present exactly when the step is compensatable
  * @param timeout how long a sent command waits for its reply
@@ -74,9 +75,6 @@ public record Step<D extends Record>(
         if (kind != StepKind.COMPENSATABLE && !retry.isUnlimited()) {
             throw new IllegalArgumentException(
                     name + ": a " + kind + " step is retried until it succeeds; use RetryPolicy.forever");
-        }
-        if (kind == StepKind.RETRIABLE && failure != null) {
-            throw new IllegalArgumentException(name + ": a retriable step cannot fail for good");
         }
         if (action instanceof Action.Local<D> && (failure != null || retryableFailure != null)) {
             throw new IllegalArgumentException(name + ": a local step has no replies");

@@ -146,6 +146,12 @@ final class Turn<D extends Record> {
         return key.equals(idempotencyKey(state.step(), state.direction()));
     }
 
+    /** A step after the pivot failed for good: the saga waits for an operator. */
+    SagaState failCompletion(SagaState state, String reason) {
+        emit(new SagaEffect.CompletionFailed(state.step(), reason));
+        return state.completionFailed(reason);
+    }
+
     /** Compensates from step {@code from} (it included) back to step 0. */
     SagaState compensate(SagaState state, int from, String reason) {
         emit(new SagaEffect.CompensationStarted(from, reason));

@@ -141,12 +141,13 @@ class OrderSagaOperatorTest {
     }
 
     @Test
-    void resolveIsRefusedUnlessACompensationFailed() {
+    void resolveIsRefusedUnlessACompensationOrCompletionFailed() {
         SagaRun<OrderData> saga = awaiting(2);
 
         saga.when(new OperatorResolve("looks fine"));
 
-        assertThat(saga.effect(Rejected.class).reason()).contains("only a saga whose compensation failed");
+        assertThat(saga.effect(Rejected.class).reason())
+                .contains("only a saga whose compensation or completion failed");
         assertThat(saga.state().status()).isEqualTo(SagaStatus.RUNNING);
     }
 

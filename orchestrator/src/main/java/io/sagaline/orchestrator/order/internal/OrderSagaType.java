@@ -55,9 +55,14 @@ class OrderSagaType implements SagaType<OrderData> {
             case COMPLETED -> {}
             // The order was rejected by the compensation of its first step.
             case COMPENSATED -> {}
-            // An operator settled a failed compensation: the order did not go through.
-            case RESOLVED ->
-                orders.decide(order.orderId(), OrderStatus.REJECTED, "resolved by an operator: " + state.reason(), now);
+            case RESOLVED -> {
+                // An operator settled a failed compensation: the order did not go through. A
+                // failed completion is past the pivot: the order stays approved and paid.
+                if (state.direction() == Direction.BACKWARD) {
+                    orders.decide(
+                            order.orderId(), OrderStatus.REJECTED, "resolved by an operator: " + state.reason(), now);
+                }
+            }
             default -> throw new IllegalStateException("saga " + sagaId + " is not finished: " + state.status());
         }
     }
