@@ -7,7 +7,6 @@ import io.sagaline.e2e.OrderStream.Accepted;
 import io.sagaline.messaging.Topics;
 import io.sagaline.testing.DedicatedKafka;
 import io.sagaline.testing.DedicatedPostgres;
-import io.sagaline.testing.TestInfrastructure;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,6 +73,7 @@ class ChaosIT {
     /** Long enough for any restart, with PostgreSQL or Kafka coming back meanwhile. */
     private static final Duration RESTARTS_TIMEOUT = Duration.ofMinutes(5);
 
+    private static OwnServers servers;
     private static DedicatedKafka kafka;
     private static DedicatedPostgres postgres;
     private static Sagaline system;
@@ -82,28 +82,18 @@ class ChaosIT {
 
     @BeforeAll
     static void start() {
-        kafka = TestInfrastructure.dedicatedKafka("chaos-it");
-        postgres = TestInfrastructure.dedicatedPostgres("chaos-it");
-        system = Sagaline.start("chaos", postgres, kafka, ORCHESTRATORS);
-        Stock.forLongStreams(system, ORDERS);
-        system.relay().awaitStreaming(Duration.ofMinutes(2));
+        servers = OwnServers.start("chaos", ORCHESTRATORS, ORDERS);
+        kafka = servers.kafka();
+        postgres = servers.postgres();
+        system = servers.system();
         invariants = Invariants.of(system);
         outcomes = new StreamOutcomes(system);
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (system != null) {
-                system.close();
-            }
-        } finally {
-            if (postgres != null) {
-                postgres.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
+        if (servers != null) {
+            servers.close();
         }
     }
 

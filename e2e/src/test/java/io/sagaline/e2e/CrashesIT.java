@@ -8,7 +8,6 @@ import io.sagaline.e2e.OrderStream.Kind;
 import io.sagaline.e2e.Shop.Placed;
 import io.sagaline.testing.DedicatedKafka;
 import io.sagaline.testing.DedicatedPostgres;
-import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +67,7 @@ class CrashesIT {
      */
     private static final Duration FINAL_TIMEOUT = Duration.ofMinutes(5);
 
+    private static OwnServers servers;
     private static DedicatedKafka kafka;
     private static DedicatedPostgres postgres;
     private static Sagaline system;
@@ -77,29 +77,18 @@ class CrashesIT {
 
     @BeforeAll
     static void start() {
-        kafka = TestInfrastructure.dedicatedKafka("crashes-it");
-        postgres = TestInfrastructure.dedicatedPostgres("crashes-it");
-        system = Sagaline.start("crashes", postgres, kafka);
-        Stock.forLongStreams(system, 0);
-        // Orders go through at once from the first: a crash should meet the system in its stride.
-        system.relay().awaitStreaming(Duration.ofMinutes(2));
+        servers = OwnServers.start("crashes", 1, 0);
+        kafka = servers.kafka();
+        postgres = servers.postgres();
+        system = servers.system();
         invariants = Invariants.of(system);
         outcomes = new StreamOutcomes(system);
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (system != null) {
-                system.close();
-            }
-        } finally {
-            if (postgres != null) {
-                postgres.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
+        if (servers != null) {
+            servers.close();
         }
     }
 

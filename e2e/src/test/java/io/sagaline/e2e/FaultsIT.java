@@ -98,7 +98,7 @@ class FaultsIT {
         Placed order;
         system.stop(Service.INVENTORY);
         try {
-            order = place(shop.place("bob", "BOOK-1", 1, 1999, Shop.NORTH));
+            order = place(shop.place("alice", "BOOK-1", 1, 1999, Shop.NORTH));
             JsonNode waiting = await("reserve inventory timed out and is to be sent again")
                     .atMost(STEP_TIMEOUT.plus(SAGA_TIMEOUT))
                     .pollInterval(Duration.ofMillis(500))

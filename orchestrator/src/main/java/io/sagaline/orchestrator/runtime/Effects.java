@@ -105,21 +105,13 @@ class Effects {
                     finished(type, row, state, now);
                 }
                 case SagaEffect.CompensationFailed failed -> {
-                    lines.add(Line.of(id, now, Entry.COMPENSATION_FAILED, failed.reason())
-                            .atStep(
-                                    failed.step(),
-                                    definition.step(failed.step()).name(),
-                                    state.direction(),
-                                    state.attempt()));
+                    lines.add(waitingForOperator(
+                            Entry.COMPENSATION_FAILED, failed.step(), failed.reason(), definition, id, state, now));
                     afterCommit(() -> metrics.compensationFailed(type.name()));
                 }
                 case SagaEffect.CompletionFailed failed -> {
-                    lines.add(Line.of(id, now, Entry.COMPLETION_FAILED, failed.reason())
-                            .atStep(
-                                    failed.step(),
-                                    definition.step(failed.step()).name(),
-                                    state.direction(),
-                                    state.attempt()));
+                    lines.add(waitingForOperator(
+                            Entry.COMPLETION_FAILED, failed.step(), failed.reason(), definition, id, state, now));
                     afterCommit(() -> metrics.completionFailed(type.name()));
                 }
                 case SagaEffect.Resolved resolved -> {
@@ -134,6 +126,19 @@ class Effects {
             }
         }
         stepLog.append(lines);
+    }
+
+    /** The line of a saga that stopped at {@code step} until an operator acts. */
+    private static Line waitingForOperator(
+            Entry entry,
+            int step,
+            String reason,
+            SagaDefinition<?> definition,
+            SagaId id,
+            SagaState state,
+            Instant now) {
+        return Line.of(id, now, entry, reason)
+                .atStep(step, definition.step(step).name(), state.direction(), state.attempt());
     }
 
     private void finished(SagaType<?> type, SagaRow row, SagaState state, Instant now) {
