@@ -21,9 +21,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +115,7 @@ class ChaosIT {
         int duplicatedFrom = ORDERS * 4 / 10;
         int duplicatedUntil = ORDERS / 2;
         @Nullable Duplicator duplicator = null;
+        boolean duplicated = false;
         OrderStream stream = OrderStream.start(system, RATE);
         try {
             List<Target> deck = new ArrayList<>();
@@ -121,16 +126,18 @@ class ChaosIT {
                     break;
                 }
                 stream.awaitStarted(killAt);
+                chaos.reviveUnplannedDeaths();
                 if (duplicator == null && stream.started() >= duplicatedFrom && stream.started() < duplicatedUntil) {
                     duplicator = Duplicator.start(kafka.bootstrapServers(), duplicatedTopics());
                     System.out.printf("[chaos] every message delivered twice from order %d%n", stream.started());
-                } else if (duplicator != null && stream.started() >= duplicatedUntil) {
+                } else if (duplicator != null && !duplicated && stream.started() >= duplicatedUntil) {
                     duplicator.close();
+                    duplicated = true;
                     System.out.printf(
                             "[chaos] %d messages delivered twice; no more from order %d%n",
                             duplicator.copies().size(), stream.started());
                 }
-                boolean duplicating = duplicator != null && stream.started() < duplicatedUntil;
+                boolean duplicating = duplicator != null && !duplicated;
                 boolean pair = (chaos.kills() + 1) % PAIR_EVERY == 0;
                 List<Target> picked = chaos.pick(deck, targets, pair ? 2 : 1, duplicating);
                 picked.forEach(target -> chaos.crash(target, stream));
@@ -144,6 +151,7 @@ class ChaosIT {
             }
         }
         chaos.awaitRestarted();
+        chaos.reviveUnplannedDeaths();
         System.out.printf("[chaos] %d orders accepted; waiting for every saga to end%n", orders.size());
         outcomes.awaitFinal(orders, "every saga of the chaos run", FINAL_TIMEOUT);
 
@@ -154,6 +162,7 @@ class ChaosIT {
         List<String> violations =
                 invariants.violations(orders.stream().map(Accepted::placed).toList());
         printTable(kills, orders, wrong, rejectedButApprovable, violations, deadLetters);
+        System.out.printf("[chaos] servers found dead without a kill and started again: %s%n", chaos.unplanned());
 
         assertThat(chaos.failures()).as("kills or restarts that failed").isEmpty();
         assertThat(kills.stream().map(kill -> kill.target().name()).distinct())
@@ -177,6 +186,7 @@ class ChaosIT {
         private final Set<Target> down = ConcurrentHashMap.newKeySet();
         private final List<Kill> kills = new CopyOnWriteArrayList<>();
         private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        private final List<String> unplanned = new CopyOnWriteArrayList<>();
         private final ExecutorService crashes = Executors.newVirtualThreadPerTaskExecutor();
         private int started;
 
@@ -266,6 +276,38 @@ class ChaosIT {
 
         List<Throwable> failures() {
             return failures;
+        }
+
+        List<String> unplanned() {
+            return unplanned;
+        }
+
+        /**
+         * Starts the broker or the server again if it died although no kill of the run was under
+         * way, and reports it: a death the run did not cause is not hidden, and the run goes on as
+         * a supervisor in production would let it.
+         */
+        void reviveUnplannedDeaths() {
+            if (down.stream().anyMatch(Target::infrastructure)) {
+                return;
+            }
+            if (!kafkaAnswers()) {
+                unplanned.add("Kafka broker at " + Instant.now());
+                System.out.printf("[chaos] UNPLANNED: the Kafka broker is down without a kill; starting it again%n");
+                kafka.start();
+            }
+        }
+
+        private static boolean kafkaAnswers() {
+            try (Admin admin = kafka.adminClient()) {
+                admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
+                return true;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while asking the broker", e);
+            }
         }
     }
 

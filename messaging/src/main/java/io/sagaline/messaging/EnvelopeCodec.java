@@ -1,5 +1,10 @@
 package io.sagaline.messaging;
 
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.util.Set;
+import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,6 +16,11 @@ public final class EnvelopeCodec {
 
     /** The largest message a consumer accepts; larger ones are dead-lettered unparsed. */
     public static final int MAX_MESSAGE_CHARS = 1 << 20;
+
+    /** Thread-safe and costly to build: one for every codec, its factory open as long as the JVM runs. */
+    @SuppressWarnings("resource")
+    private static final Validator VALIDATOR =
+            Validation.buildDefaultValidatorFactory().getValidator();
 
     private final JsonMapper mapper;
 
@@ -45,18 +55,34 @@ public final class EnvelopeCodec {
         }
     }
 
-    /** Reads a payload as the given record type. */
+    /**
+     * Reads a payload as the given record type and checks it against the constraints its record
+     * declares (Bean Validation), as the REST API checks a request body.
+     *
+     * @throws MalformedMessageException if the payload does not parse as {@code type}, or breaks a
+     *     constraint; the message names every field at fault
+     */
     public <T> T payload(Envelope envelope, Class<T> type) {
+        T payload;
         try {
-            T payload = mapper.treeToValue(envelope.payload(), type);
-            if (payload == null) {
-                throw new MalformedMessageException(envelope.type() + " has no payload");
-            }
-            return payload;
+            payload = mapper.treeToValue(envelope.payload(), type);
         } catch (JacksonException | IllegalArgumentException e) {
             throw new MalformedMessageException(
                     envelope.type() + " payload does not parse: " + firstLine(e.getMessage()), e);
         }
+        if (payload == null) {
+            throw new MalformedMessageException(envelope.type() + " has no payload");
+        }
+        Set<ConstraintViolation<T>> violations = VALIDATOR.validate(payload);
+        if (!violations.isEmpty()) {
+            throw new MalformedMessageException(envelope.type() + " payload is invalid: "
+                    + violations.stream()
+                            .map(violation -> violation.getPropertyPath() + " " + violation.getMessage())
+                            .distinct()
+                            .sorted()
+                            .collect(Collectors.joining(", ")));
+        }
+        return payload;
     }
 
     /** Parses JSON text that this codec or the database wrote. */

@@ -3,7 +3,15 @@ package io.sagaline.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sagaline.messaging.contract.Address;
+import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
+import io.sagaline.messaging.contract.Money;
+import io.sagaline.messaging.contract.OrderLine;
+import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
+import io.sagaline.messaging.contract.PaymentMessages.PaymentDeclined;
+import io.sagaline.messaging.contract.ShipmentMessages.ScheduleShipment;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,6 +26,7 @@ class EnvelopeCodecTest {
     private static final UUID SAGA = UUID.fromString("0b9e6c2d-51f4-4a7e-8d3b-2c6a9f0e1d47");
     private static final UUID REQUEST = UUID.fromString("e3a1c5b7-9d2f-4b8e-a6c0-1f4d7b9e2a53");
     private static final Instant CREATED = Instant.parse("2025-03-01T10:15:30.123456789Z");
+    private static final Address ADDRESS = new Address("DE", "north", "Hamburg", "Hafenstrasse 1", "20359");
 
     @Test
     void roundTripsAnEnvelopeWithEveryOptionalFieldSet() {
@@ -227,6 +236,65 @@ class EnvelopeCodecTest {
         assertThatThrownBy(() -> CODEC.payload(envelope, Amount.class))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageStartingWith("AuthorizePayment payload does not parse");
+    }
+
+    @Test
+    void rejectsACommandWithAMissingFieldNamingIt() {
+        var schedule = CODEC.toTree(new ScheduleShipment(UUID.randomUUID(), ADDRESS, 2));
+        ((ObjectNode) schedule).remove("destination");
+
+        assertThatThrownBy(() -> CODEC.payload(envelope("ScheduleShipment", schedule), ScheduleShipment.class))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessage("ScheduleShipment payload is invalid: destination must not be null");
+    }
+
+    @Test
+    void rejectsNestedAndCountedFieldsOutOfRangeNamingEach() {
+        var reserve = JSON.createObjectNode().put("orderId", UUID.randomUUID().toString());
+        reserve.putArray("lines")
+                .addObject()
+                .put("sku", " ")
+                .put("quantity", 1)
+                .putObject("unitPrice")
+                .put("amountMinor", 100)
+                .put("currency", "EUR");
+        var shipment = CODEC.toTree(new ScheduleShipment(UUID.randomUUID(), ADDRESS, 2));
+        ((ObjectNode) shipment).put("units", 0);
+        ((ObjectNode) shipment.get("destination")).put("region", "");
+
+        assertThatThrownBy(() -> CODEC.payload(envelope("ReserveInventory", reserve), ReserveInventory.class))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessage("ReserveInventory payload is invalid: lines[0].sku must not be blank");
+        assertThatThrownBy(() -> CODEC.payload(envelope("ScheduleShipment", shipment), ScheduleShipment.class))
+                .hasMessage("ScheduleShipment payload is invalid: destination.region must not be blank, units must be"
+                        + " greater than 0");
+    }
+
+    @Test
+    void rejectsAnEmptyListAndAnAbsurdSize() {
+        var empty = CODEC.toTree(new ReserveInventory(UUID.randomUUID(), List.of()));
+        var huge = CODEC.toTree(new PaymentDeclined(UUID.randomUUID(), "x".repeat(2001)));
+
+        assertThatThrownBy(() -> CODEC.payload(envelope("ReserveInventory", empty), ReserveInventory.class))
+                .hasMessage("ReserveInventory payload is invalid: lines must not be empty");
+        assertThatThrownBy(() -> CODEC.payload(envelope("PaymentDeclined", huge), PaymentDeclined.class))
+                .hasMessage("PaymentDeclined payload is invalid: reason size must be between 0 and 2000");
+    }
+
+    @Test
+    void acceptsEveryValidContractMessage() {
+        var authorize = new AuthorizePayment(UUID.randomUUID(), "alice", Money.of(1999, "EUR"));
+        var reserve =
+                new ReserveInventory(UUID.randomUUID(), List.of(new OrderLine("BOOK-1", 2, Money.of(1999, "EUR"))));
+
+        assertThat(CODEC.payload(envelope("AuthorizePayment", CODEC.toTree(authorize)), AuthorizePayment.class))
+                .isEqualTo(authorize);
+        assertThat(CODEC.payload(envelope("ReserveInventory", CODEC.toTree(reserve)), ReserveInventory.class))
+                .isEqualTo(reserve);
+    }
+
+    private static Envelope envelope(String type, tools.jackson.databind.JsonNode payload) {
+        return Envelope.command(SagaId.of(SAGA), type, payload, "key", CREATED);
     }
 
     private static ObjectNode payload() {

@@ -1,5 +1,10 @@
 package io.sagaline.messaging.contract;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
 
@@ -9,13 +14,15 @@ public final class InventoryMessages {
     private InventoryMessages() {}
 
     /** Reserves units for every line, or for none. Compensated by {@link ReleaseInventory}. */
-    public record ReserveInventory(UUID orderId, List<OrderLine> lines) {}
+    public record ReserveInventory(
+            @NotNull UUID orderId,
+            @NotEmpty @Size(max = 100) List<@NotNull @Valid OrderLine> lines) {}
 
     /** Returns the order's reserved units to stock; succeeds when there are none. */
-    public record ReleaseInventory(UUID orderId) {}
+    public record ReleaseInventory(@NotNull UUID orderId) {}
 
     /** Turns the order's reserved units into allocated ones, after the payment is captured. */
-    public record AllocateInventory(UUID orderId) {}
+    public record AllocateInventory(@NotNull UUID orderId) {}
 
     /** Replies of inventory-svc. */
     public sealed interface InventoryReply
@@ -23,12 +30,18 @@ public final class InventoryMessages {
         UUID orderId();
     }
 
-    public record InventoryReserved(UUID orderId, List<UUID> unitIds) implements InventoryReply {}
+    public record InventoryReserved(
+            @NotNull UUID orderId,
+            @NotNull @Size(max = 100_000) List<@NotNull UUID> unitIds) implements InventoryReply {}
 
     /** An unknown SKU or not enough units: a business failure, not retried. */
-    public record InventoryReservationFailed(UUID orderId, String reason) implements InventoryReply {}
+    public record InventoryReservationFailed(
+            @NotNull UUID orderId,
+            @NotNull @Size(max = 2000) String reason) implements InventoryReply {}
 
-    public record InventoryReleased(UUID orderId, int units) implements InventoryReply {}
+    public record InventoryReleased(
+            @NotNull UUID orderId, @PositiveOrZero int units) implements InventoryReply {}
 
-    public record InventoryAllocated(UUID orderId, int units) implements InventoryReply {}
+    public record InventoryAllocated(
+            @NotNull UUID orderId, @PositiveOrZero int units) implements InventoryReply {}
 }

@@ -1,5 +1,8 @@
 package io.sagaline.messaging.contract;
 
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import java.util.Currency;
 import java.util.Objects;
 
@@ -9,7 +12,9 @@ import java.util.Objects;
  * @param amountMinor the amount in the currency's minor unit; not negative
  * @param currency the ISO 4217 code, such as {@code EUR}
  */
-public record Money(long amountMinor, String currency) {
+public record Money(
+        @PositiveOrZero long amountMinor,
+        @NotNull @Size(min = 3, max = 3) String currency) {
 
     public Money {
         Objects.requireNonNull(currency, "currency");

@@ -1,5 +1,10 @@
 package io.sagaline.messaging.contract;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,7 +17,11 @@ public final class NotificationMessages {
     private NotificationMessages() {}
 
     /** Sends the order's confirmation e-mail, once per order. */
-    public record SendOrderConfirmation(UUID orderId, String email, List<OrderLine> lines, Money total) {}
+    public record SendOrderConfirmation(
+            @NotNull UUID orderId,
+            @NotBlank @Size(max = 320) String email,
+            @NotEmpty @Size(max = 100) List<@NotNull @Valid OrderLine> lines,
+            @NotNull @Valid Money total) {}
 
     /** Replies of notification-svc. */
     public sealed interface NotificationReply
@@ -20,15 +29,19 @@ public final class NotificationMessages {
         UUID orderId();
     }
 
-    public record OrderConfirmationSent(UUID orderId) implements NotificationReply {}
+    public record OrderConfirmationSent(@NotNull UUID orderId) implements NotificationReply {}
 
     /** The mail server did not take the mail this time; the orchestrator retries with backoff. */
-    public record OrderConfirmationFailed(UUID orderId, String reason) implements NotificationReply {}
+    public record OrderConfirmationFailed(
+            @NotNull UUID orderId,
+            @NotNull @Size(max = 2000) String reason) implements NotificationReply {}
 
     /**
      * The mail can never be sent as it stands: its address is malformed, or the mail server refused
      * it for good (an SMTP 5xx reply, such as 550 for a mailbox that does not exist). Not retried:
      * the saga waits for an operator.
      */
-    public record OrderConfirmationUndeliverable(UUID orderId, String reason) implements NotificationReply {}
+    public record OrderConfirmationUndeliverable(
+            @NotNull UUID orderId,
+            @NotNull @Size(max = 2000) String reason) implements NotificationReply {}
 }

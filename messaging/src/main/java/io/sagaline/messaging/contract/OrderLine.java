@@ -1,5 +1,11 @@
 package io.sagaline.messaging.contract;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+
 /**
  * One line of an order.
  *
@@ -7,7 +13,10 @@ package io.sagaline.messaging.contract;
  * @param quantity how many units, at least 1
  * @param unitPrice the price of one unit
  */
-public record OrderLine(String sku, int quantity, Money unitPrice) {
+public record OrderLine(
+        @NotBlank @Size(max = 255) String sku,
+        @Positive int quantity,
+        @NotNull @Valid Money unitPrice) {
 
     public OrderLine {
         if (quantity < 1) {

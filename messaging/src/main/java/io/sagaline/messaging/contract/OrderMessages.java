@@ -1,5 +1,12 @@
 package io.sagaline.messaging.contract;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 
 /** Requests to the orchestrator on {@code orders.requests}. */
@@ -16,9 +23,16 @@ public final class OrderMessages {
      * @param currency ISO 4217 code
      */
     public record PlaceOrder(
-            String customerId, List<Line> lines, String currency, Address shippingAddress, String email) {
+            @NotBlank @Size(max = 255) String customerId,
+            @NotEmpty @Size(max = 100) List<@NotNull @Valid Line> lines,
+            @NotBlank @Size(min = 3, max = 3) String currency,
+            @NotNull @Valid Address shippingAddress,
+            @NotBlank @Size(max = 320) String email) {
 
         /** One line: {@code quantity} units of {@code sku} at {@code unitPrice} minor units each. */
-        public record Line(String sku, int quantity, long unitPrice) {}
+        public record Line(
+                @NotBlank @Size(max = 255) String sku,
+                @Positive int quantity,
+                @PositiveOrZero long unitPrice) {}
     }
 }

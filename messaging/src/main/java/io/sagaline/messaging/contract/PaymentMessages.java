@@ -1,5 +1,9 @@
 package io.sagaline.messaging.contract;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,16 +13,22 @@ public final class PaymentMessages {
     private PaymentMessages() {}
 
     /** Places a hold of {@code amount} on the customer's account. Compensated by {@link VoidAuthorization}. */
-    public record AuthorizePayment(UUID orderId, String customerId, Money amount) {}
+    public record AuthorizePayment(
+            @NotNull UUID orderId,
+            @NotBlank @Size(max = 255) String customerId,
+            @NotNull @Valid Money amount) {}
 
     /** Turns the order's hold into a charge: the saga's pivot. */
-    public record CapturePayment(UUID orderId, Money amount) {}
+    public record CapturePayment(
+            @NotNull UUID orderId, @NotNull @Valid Money amount) {}
 
     /** Releases the order's hold; succeeds when there is none or it was already voided. */
-    public record VoidAuthorization(UUID orderId) {}
+    public record VoidAuthorization(@NotNull UUID orderId) {}
 
     /** Reverses the order's capture; for operators only. */
-    public record RefundPayment(UUID orderId, String reason) {}
+    public record RefundPayment(
+            @NotNull UUID orderId,
+            @NotNull @Size(max = 2000) String reason) {}
 
     /** Replies of payment-svc. */
     public sealed interface PaymentReply
@@ -32,20 +42,32 @@ public final class PaymentMessages {
         UUID orderId();
     }
 
-    public record PaymentAuthorized(UUID orderId, UUID authorizationId, Money amount, Instant expiresAt)
+    public record PaymentAuthorized(
+            @NotNull UUID orderId,
+            @NotNull UUID authorizationId,
+            @NotNull @Valid Money amount,
+            @NotNull Instant expiresAt)
             implements PaymentReply {}
 
     /** Insufficient credit, an unknown or a frozen account: a business failure, not retried. */
-    public record PaymentDeclined(UUID orderId, String reason) implements PaymentReply {}
+    public record PaymentDeclined(
+            @NotNull UUID orderId,
+            @NotNull @Size(max = 2000) String reason) implements PaymentReply {}
 
-    public record PaymentCaptured(UUID orderId, Money amount) implements PaymentReply {}
+    public record PaymentCaptured(
+            @NotNull UUID orderId, @NotNull @Valid Money amount) implements PaymentReply {}
 
     /** The hold expired, was voided, or never existed. */
-    public record PaymentCaptureFailed(UUID orderId, String reason) implements PaymentReply {}
+    public record PaymentCaptureFailed(
+            @NotNull UUID orderId,
+            @NotNull @Size(max = 2000) String reason) implements PaymentReply {}
 
-    public record AuthorizationVoided(UUID orderId) implements PaymentReply {}
+    public record AuthorizationVoided(@NotNull UUID orderId) implements PaymentReply {}
 
-    public record PaymentRefunded(UUID orderId, Money amount) implements PaymentReply {}
+    public record PaymentRefunded(
+            @NotNull UUID orderId, @NotNull @Valid Money amount) implements PaymentReply {}
 
-    public record PaymentRefundFailed(UUID orderId, String reason) implements PaymentReply {}
+    public record PaymentRefundFailed(
+            @NotNull UUID orderId,
+            @NotNull @Size(max = 2000) String reason) implements PaymentReply {}
 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.messaging.MalformedMessageException;
+import io.sagaline.messaging.MessageHeaders;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentFailed;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentScheduled;
 import io.sagaline.testing.PostgresServer;
@@ -13,6 +15,7 @@ import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +37,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Commands in on Kafka, replies out through the outbox and the real relay. */
 @SpringBootTest(properties = "sagaline.messaging.topics.create=false")
@@ -129,6 +133,45 @@ class ShipmentCommandsIT {
         assertThat(reply.type()).isEqualTo("ShipmentFailed");
         assertThat(codec.payload(reply, ShipmentFailed.class).reason()).contains("no carrier serves region");
         assertThat(shipmentsOf(command)).isZero();
+    }
+
+    @Test
+    void deadLettersACommandWithoutDestinationAtOnceAndHandlesTheNextOne() {
+        String region = uniqueRegion();
+        register(region, 5);
+        UUID orderId = UUID.randomUUID();
+        Envelope valid = commands().schedule(orderId, region);
+        var payload = valid.payload().deepCopy();
+        ((ObjectNode) payload).remove("destination");
+        Envelope missing =
+                Envelope.command(valid.sagaId(), valid.type(), payload, valid.idempotencyKey() + ":bad", Instant.now());
+
+        try (Records deadLetters = Records.consume(TestInfrastructure.kafka().bootstrapServers(), COMMANDS + ".dlt")) {
+            send(missing);
+            send(valid); // same saga, same partition: it must not wait behind the bad one
+
+            assertThat(awaitReplies(valid, 1).getFirst().type()).isEqualTo("ShipmentScheduled");
+            var dead = deadLetters.awaitCount(1, REPLY_TIMEOUT);
+            assertThat(codec.decode(dead.getFirst().value()).messageId()).isEqualTo(missing.messageId());
+            assertThat(new String(
+                            dead.getFirst()
+                                    .headers()
+                                    .lastHeader(MessageHeaders.DEAD_LETTER_REASON)
+                                    .value(),
+                            StandardCharsets.UTF_8))
+                    .isEqualTo("ScheduleShipment payload is invalid: destination must not be null");
+            // Malformed: never retried, so dead-lettered on its first delivery, and once.
+            assertThat(new String(
+                            dead.getFirst()
+                                    .headers()
+                                    .lastHeader(MessageHeaders.DEAD_LETTER_EXCEPTION)
+                                    .value(),
+                            StandardCharsets.UTF_8))
+                    .isEqualTo(MalformedMessageException.class.getName());
+            assertThat(deadLetters.records()).hasSize(1);
+        }
+        assertThat(repliesTo(missing)).isEmpty();
+        assertThat(shipmentsOf(valid)).isEqualTo(1);
     }
 
     @Test
