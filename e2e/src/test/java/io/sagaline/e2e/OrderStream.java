@@ -129,6 +129,17 @@ final class OrderStream implements AutoCloseable {
         rethrowFailure();
     }
 
+    /**
+     * Waits until {@code count} orders have been started, or the stream was stopped before: for a
+     * wait measured in the stream's time that must end even when the stream does.
+     */
+    void awaitStartedUnlessStopped(int count) {
+        await(count + " orders started, or the stream stopped")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> started.get() >= count || ticker.isShutdown() || failure.get() != null);
+    }
+
     /** The orders accepted so far. */
     List<Accepted> accepted() {
         return List.copyOf(accepted);
