@@ -126,6 +126,15 @@ class AdminApiIT {
     }
 
     /**
+     * Each test starts at the real time, so that the time earlier tests moved the shared clock
+     * forward does not add up and fire the timeouts of sagas this test relies on.
+     */
+    @BeforeEach
+    void ownTime() {
+        clock.set(Instant.now().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /**
      * The first test starts only once commands are streamed and replies consumed: the relay's
      * engine streams (the schema exists by now) and the orchestrator's listeners hold partitions.
      */
