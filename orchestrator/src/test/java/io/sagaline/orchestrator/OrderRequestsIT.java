@@ -215,8 +215,8 @@ class OrderRequestsIT {
         send(valid, partition);
 
         assertThat(reason(awaitDeadLetter(requestDeadLetters, invalid.sagaId())))
-                .contains(invalid.messageId().toString())
-                .contains("quantity");
+                .contains("PlaceOrder payload is invalid")
+                .contains("lines[0].quantity must be greater than 0");
         ConsumerRecord<String, String> garbage = awaitDeadLetter(requestDeadLetters, notJson);
         assertThat(garbage.value()).isEqualTo("this is not an envelope");
         assertThat(reason(garbage)).contains("not a Sagaline envelope");
