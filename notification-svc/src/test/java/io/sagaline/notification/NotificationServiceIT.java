@@ -255,7 +255,7 @@ class NotificationServiceIT {
                 Envelope failed = awaitReplyTo(first);
                 assertThat(failed.type()).isEqualTo("OrderConfirmationFailed");
                 assertThat(codec.payload(failed, OrderConfirmationFailed.class).reason())
-                        .contains("450");
+                        .startsWith("mail server did not take the mail");
             }
             try (var unknown = RefusingSmtpServer.start(SMTP_PORT, "550 5.1.1 no such mailbox here")) {
                 send(retry);
@@ -263,8 +263,7 @@ class NotificationServiceIT {
                 assertThat(undeliverable.type()).isEqualTo("OrderConfirmationUndeliverable");
                 assertThat(codec.payload(undeliverable, OrderConfirmationUndeliverable.class)
                                 .reason())
-                        .startsWith("undeliverable: ")
-                        .contains("550");
+                        .startsWith("undeliverable: ");
             }
         } finally {
             smtp = startSmtp();
@@ -468,10 +467,25 @@ class NotificationServiceIT {
         return "customer-" + UUID.randomUUID() + "@example.org";
     }
 
+    /** Starts the mail server; waits up to 10 s for its port, which a server closed just before may hold. */
     private static GreenMail startSmtp() {
-        var server = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        server.start();
-        return server;
+        return await("mail server on port " + SMTP_PORT)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IllegalStateException.class)
+                .until(
+                        () -> {
+                            var server =
+                                    new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+                            try {
+                                server.start();
+                                return server;
+                            } catch (IllegalStateException e) {
+                                server.stop();
+                                throw e;
+                            }
+                        },
+                        started -> true);
     }
 
     private static int freePort() {

@@ -1,15 +1,19 @@
 package io.sagaline.notification;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * An SMTP server that speaks the protocol up to the recipient and refuses every recipient with
@@ -27,15 +31,19 @@ final class RefusingSmtpServer implements AutoCloseable {
         this.refusal = refusal;
     }
 
-    /** Listens on {@code port} of 127.0.0.1 and answers every RCPT with {@code refusal}. */
+    /**
+     * Listens on {@code port} of 127.0.0.1 and answers every RCPT with {@code refusal}; waits up to
+     * 10 s for the port, which a mail server stopped just before may still hold.
+     */
     static RefusingSmtpServer start(int port, String refusal) {
-        try {
-            var server = new RefusingSmtpServer(new ServerSocket(port, 10, InetAddress.getLoopbackAddress()), refusal);
-            Thread.ofPlatform().name("refusing-smtp").daemon().start(server::accept);
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ServerSocket socket = await("port " + port + " free")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreException(BindException.class)
+                .until(() -> new ServerSocket(port, 10, InetAddress.getLoopbackAddress()), bound -> true);
+        var server = new RefusingSmtpServer(socket, refusal);
+        Thread.ofPlatform().name("refusing-smtp").daemon().start(server::accept);
+        return server;
     }
 
     private void accept() {
