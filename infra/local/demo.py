@@ -5,9 +5,13 @@
 
 Uses the demo data of the participants' "demo" profile: alice has ample credit, bob none;
 BOOK-1 and MUG-1 are in stock, LAMP-1 is not; carriers serve "north" and "central", not "south".
+Places them as the shop's client account: SAGALINE_SECURITY_CLIENT_USERNAME and
+SAGALINE_SECURITY_CLIENT_PASSWORD, by default the local profile's (client/client).
 Exits 0 when every order ended as expected, 1 otherwise.
 """
+import base64
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -16,6 +20,8 @@ import uuid
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 TIMEOUT_SECONDS = 120
+CLIENT = (os.environ.get("SAGALINE_SECURITY_CLIENT_USERNAME", "client"),
+          os.environ.get("SAGALINE_SECURITY_CLIENT_PASSWORD", "client"))
 FINAL = ("COMPLETED", "COMPENSATED", "COMPENSATION_FAILED", "RESOLVED")
 
 NORTH = {"country": "DE", "region": "north", "city": "Hamburg", "line1": "Hafenstrasse 1", "postalCode": "20359"}
@@ -34,6 +40,7 @@ def call(method, path, body=None, headers=None):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(BASE + path, data=data, method=method)
     request.add_header("Accept", "application/json")
+    request.add_header("Authorization", "Basic " + base64.b64encode(":".join(CLIENT).encode()).decode())
     if data is not None:
         request.add_header("Content-Type", "application/json")
     for name, value in (headers or {}).items():

@@ -8,6 +8,7 @@ import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.JavaProcess;
 import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -43,7 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class Sagaline implements AutoCloseable {
 
     static final String OPERATOR = "operator";
-    static final String OPERATOR_PASSWORD = "e2e-operator-password";
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final int PARTITIONS = 3;
@@ -192,7 +192,8 @@ final class Sagaline implements AutoCloseable {
     /** The API of every orchestrator instance, the first one first. */
     List<ApiClient> orchestrators() {
         List<ApiClient> all = new ArrayList<>(List.of(orchestrator()));
-        moreOrchestratorPorts.forEach(port -> all.add(new ApiClient("http://127.0.0.1:" + port)));
+        moreOrchestratorPorts.forEach(
+                port -> all.add(new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.CLIENT)));
         return all;
     }
 
@@ -207,8 +208,13 @@ final class Sagaline implements AutoCloseable {
         awaitOrchestratorReady(instance);
     }
 
+    /**
+     * The service's API, called as a deployment would: the orchestrator as the shop's client (it
+     * places orders), a participant as the operator (who stocks it).
+     */
     ApiClient api(Service service) {
-        return new ApiClient("http://127.0.0.1:" + ports.get(service));
+        return new ApiClient("http://127.0.0.1:" + ports.get(service))
+                .as(service == Service.ORCHESTRATOR ? TestAccounts.CLIENT : TestAccounts.OPERATOR);
     }
 
     /** Kills the service with {@code SIGKILL}, as a crash would. */
@@ -292,6 +298,7 @@ final class Sagaline implements AutoCloseable {
         properties.put("spring.datasource.password", database.password());
         properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("sagaline.messaging.topics.create", false);
+        properties.putAll(TestAccounts.properties());
         String replies = topics.get(Topics.SAGA_REPLIES);
         if (service == Service.ORCHESTRATOR) {
             properties.put("sagaline.orchestrator.replies-topic", replies);
@@ -301,7 +308,6 @@ final class Sagaline implements AutoCloseable {
             commandTopics.remove(Topics.SAGA_REPLIES);
             commandTopics.remove(Topics.ORDERS_REQUESTS);
             properties.put("sagaline.orchestrator.command-topics", commandTopics);
-            properties.put("sagaline.admin.password", OPERATOR_PASSWORD);
         } else {
             properties.put(service.propertyPrefix() + ".commands-topic", topics.get(service.commandsTopic()));
             properties.put(service.propertyPrefix() + ".replies-topic", replies);

@@ -50,8 +50,11 @@ final class Coordinator implements AutoCloseable {
         extra.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
+            var builder = new ProcessBuilder(command);
+            // The accounts the generator calls it with; in the environment, not on a command line anyone can read.
+            builder.environment().putAll(Accounts.OPERATOR.environment());
+            builder.environment().putAll(Accounts.CLIENT.environment());
+            process = builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(log.toString())))
                     .start();
         } catch (IOException e) {

@@ -30,19 +30,28 @@ final class Http implements AutoCloseable {
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
 
+    /** Posts an order, as the client ({@link Accounts#CLIENT}). */
     CompletableFuture<Answer> post(URI uri, Object body, Map<String, String> headers) {
+        return post(uri, body, headers, Accounts.CLIENT);
+    }
+
+    private CompletableFuture<Answer> post(URI uri, Object body, Map<String, String> headers, Accounts.Account as) {
         var request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMinutes(2))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        as.header().forEach(request::header);
         headers.forEach(request::header);
         return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(response -> new Answer(response.statusCode(), response.body()));
     }
 
-    /** Posts and waits; a 4xx or 5xx answer other than {@code tolerated} is an error naming the body. */
+    /**
+     * Sets something up as the operator ({@link Accounts#OPERATOR}) and waits; a 4xx or 5xx answer
+     * other than {@code tolerated} is an error naming the body.
+     */
     Answer postAndWait(URI uri, Object body, int... tolerated) {
-        Answer answer = post(uri, body, Map.of()).join();
+        Answer answer = post(uri, body, Map.of(), Accounts.OPERATOR).join();
         if (answer.status() >= 400 && java.util.Arrays.stream(tolerated).noneMatch(s -> s == answer.status())) {
             throw new IllegalStateException("POST " + uri + " answered " + answer.status() + ": " + answer.body());
         }

@@ -16,9 +16,11 @@ import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationUndeliverable;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import io.sagaline.messaging.contract.OrderLine;
+import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.Records;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -102,7 +104,9 @@ class NotificationServiceIT {
                         "--sagaline.messaging.retry.initial-interval=50ms",
                         "--sagaline.notification.commands-topic=" + COMMANDS,
                         "--sagaline.notification.replies-topic=" + REPLIES,
-                        "--sagaline.notification.consumer-group=" + COMMANDS);
+                        "--sagaline.notification.consumer-group=" + COMMANDS,
+                        "--sagaline.security.operator.password=" + TestAccounts.OPERATOR_PASSWORD,
+                        "--sagaline.security.viewer.password=" + TestAccounts.VIEWER_PASSWORD);
         codec = app.getBean(EnvelopeCodec.class);
         jdbc = app.getBean(JdbcClient.class);
         json = app.getBean(JsonMapper.class);
@@ -335,6 +339,23 @@ class NotificationServiceIT {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void hasNoChangeToMakeAndLetsOnlyTheOperatorAskForOne() {
+        var client = new ApiClient(api.replace("/api/notifications", ""));
+        String body = "{\"orderId\": \"" + UUID.randomUUID() + "\"}";
+
+        var stranger = client.post("/api/notifications", body, Map.of());
+        var viewer = client.post("/api/notifications", body, TestAccounts.header(TestAccounts.VIEWER));
+        var operator = client.post("/api/notifications", body, TestAccounts.header(TestAccounts.OPERATOR));
+
+        assertThat(stranger.status()).isEqualTo(401);
+        assertThat(stranger.header("WWW-Authenticate")).startsWith("Basic");
+        assertThat(viewer.status()).isEqualTo(403);
+        assertThat(operator.status())
+                .as("no such change, even for the operator")
+                .isEqualTo(405);
     }
 
     @Test

@@ -12,7 +12,9 @@ import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.messaging.contract.PaymentMessages.CapturePayment;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentDeclined;
 import io.sagaline.testing.ApiClient;
+import io.sagaline.testing.Credentials;
 import io.sagaline.testing.MutableClock;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import java.net.URLEncoder;
@@ -63,14 +65,12 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(
         classes = OrchestratorApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"sagaline.admin.password=" + AdminApiIT.PASSWORD, "sagaline.orchestrator.in-flight-refresh=200ms"
-        })
+        properties = "sagaline.orchestrator.in-flight-refresh=200ms")
 @Import(AdminApiIT.Clocks.class)
 @DirtiesContext
 class AdminApiIT {
 
-    static final String PASSWORD = "admin-api-operator-password";
-    private static final String OPERATOR = "operator";
+    private static final String OPERATOR = TestAccounts.OPERATOR.user();
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -94,6 +94,7 @@ class AdminApiIT {
     @LocalServerPort
     int port;
 
+    private ApiClient stranger;
     private ApiClient api;
 
     @BeforeAll
@@ -122,7 +123,8 @@ class AdminApiIT {
 
     @BeforeEach
     void client() {
-        api = new ApiClient("http://127.0.0.1:" + port);
+        stranger = new ApiClient("http://127.0.0.1:" + port);
+        api = stranger.as(TestAccounts.CLIENT);
     }
 
     /**
@@ -407,8 +409,7 @@ class AdminApiIT {
         UUID unknown = UUID.randomUUID();
 
         JsonNode missing = assertProblem(api.get("/api/sagas/" + unknown), 404);
-        JsonNode retryMissing = assertProblem(
-                api.post("/api/sagas/" + unknown + "/retry", null, ApiClient.basic(OPERATOR, PASSWORD)), 404);
+        JsonNode retryMissing = assertProblem(api.post("/api/sagas/" + unknown + "/retry", null, operator()), 404);
         assertProblem(api.get("/api/sagas/not-a-saga-id"), 400);
         assertProblem(api.get("/api/orders/" + unknown), 404);
 
@@ -545,20 +546,26 @@ class AdminApiIT {
         String reason = ApiClient.json(Map.of("reason", "not allowed"));
         List<Map<String, String>> strangers = List.of(
                 Map.of(),
-                ApiClient.basic(OPERATOR, "wrong-" + PASSWORD),
-                ApiClient.basic("someone-else", PASSWORD),
-                Map.of("Authorization", "Bearer " + PASSWORD));
+                ApiClient.basic(OPERATOR, "wrong-" + TestAccounts.OPERATOR_PASSWORD),
+                ApiClient.basic("someone-else", TestAccounts.OPERATOR_PASSWORD),
+                Map.of("Authorization", "Bearer " + TestAccounts.OPERATOR_PASSWORD));
 
         for (String action : List.of("retry", "abort", "resolve")) {
             for (Map<String, String> credentials : strangers) {
                 ApiClient.Response refused =
-                        api.post("/api/sagas/" + placed.saga() + "/" + action, reason, credentials);
+                        stranger.post("/api/sagas/" + placed.saga() + "/" + action, reason, credentials);
                 assertProblem(refused, 401);
                 assertThat(refused.header("WWW-Authenticate"))
                         .as(action + " with " + credentials.keySet())
                         .startsWith("Basic");
             }
-            assertProblem(api.post("/api/sagas/" + UUID.randomUUID() + "/" + action, reason, Map.of()), 401);
+            assertProblem(stranger.post("/api/sagas/" + UUID.randomUUID() + "/" + action, reason, Map.of()), 401);
+            for (Credentials account : List.of(TestAccounts.CLIENT, TestAccounts.VIEWER)) {
+                assertProblem(
+                        stranger.post(
+                                "/api/sagas/" + placed.saga() + "/" + action, reason, TestAccounts.header(account)),
+                        403);
+            }
         }
 
         assertUnchanged(placed.saga(), before);
@@ -861,7 +868,7 @@ class AdminApiIT {
     }
 
     private static Map<String, String> operator() {
-        return ApiClient.basic(OPERATOR, PASSWORD);
+        return TestAccounts.header(TestAccounts.OPERATOR);
     }
 
     private static String customer() {

@@ -8,6 +8,7 @@ import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.testing.ApiClient;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import java.time.Duration;
@@ -100,7 +101,7 @@ class AdmissionIT {
 
     @BeforeEach
     void client() {
-        api = new ApiClient("http://127.0.0.1:" + port);
+        api = new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.CLIENT);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.MutableClock;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import java.time.Duration;
@@ -95,7 +96,7 @@ class DeadlineScanIT {
 
     @Test
     void firesAThousandTimeoutsThatFallDueTogether() throws InterruptedException {
-        var api = new ApiClient("http://127.0.0.1:" + port);
+        var api = new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.CLIENT);
         String customer = "customer-" + UUID.randomUUID();
         standIns.script(customer, StandInParticipants.SUCCEED.silentOn(AuthorizePayment.class));
         try (var clients = Executors.newFixedThreadPool(8)) {

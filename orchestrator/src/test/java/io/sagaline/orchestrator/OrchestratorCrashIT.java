@@ -11,6 +11,7 @@ import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.JavaProcess;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import io.sagaline.testing.internal.Provisioning;
@@ -58,7 +59,6 @@ class OrchestratorCrashIT {
             Provisioning.repositoryRoot().resolve("orchestrator/target/sagaline-orchestrator.jar");
     private static final Path LOGS =
             Provisioning.repositoryRoot().resolve("orchestrator/target/test-orchestrator-logs");
-    private static final String PASSWORD = "crash-test-operator-password";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(150);
     private static final int STEPS_SENDING_COMMANDS = 6;
@@ -401,11 +401,10 @@ class OrchestratorCrashIT {
         Orchestrator(TestRun run, String name) {
             int port = freePort();
             base = "http://127.0.0.1:" + port;
-            api = new ApiClient(base);
+            api = new ApiClient(base).as(TestAccounts.CLIENT);
             process = JavaProcess.builder(JAR)
                     .env(run.environment())
                     .env("SERVER_PORT", Integer.toString(port))
-                    .env("SAGALINE_ADMIN_PASSWORD", PASSWORD)
                     .jvmArg("-Xmx384m")
                     .logFile(LOGS.resolve(run.database().name() + "-" + name + ".log"))
                     .build();

@@ -16,6 +16,7 @@ import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.messaging.contract.OrderMessages.PlaceOrder;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Records;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ class OrderRequestsIT {
 
     @BeforeEach
     void client() {
-        api = new ApiClient("http://127.0.0.1:" + port);
+        api = new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.CLIENT);
     }
 
     @Test

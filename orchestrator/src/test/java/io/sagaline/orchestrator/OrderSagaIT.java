@@ -21,6 +21,7 @@ import io.sagaline.messaging.contract.ShipmentMessages.ScheduleShipment;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentFailed;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.MutableClock;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import java.time.Duration;
@@ -53,15 +54,11 @@ import tools.jackson.databind.JsonNode;
  * duplicate replies, and an operator settling a failed compensation. Time is a {@link MutableClock}
  * so that timeouts and backoffs pass on demand.
  */
-@SpringBootTest(
-        classes = OrchestratorApplication.class,
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"sagaline.admin.password=" + OrderSagaIT.PASSWORD})
+@SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(OrderSagaIT.Clocks.class)
 @DirtiesContext
 class OrderSagaIT {
 
-    static final String PASSWORD = "test-operator-password";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static TestRun run;
@@ -105,7 +102,7 @@ class OrderSagaIT {
 
     @BeforeEach
     void client() {
-        api = new ApiClient("http://127.0.0.1:" + port);
+        api = new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.CLIENT);
     }
 
     @Test
@@ -360,8 +357,8 @@ class OrderSagaIT {
         assertThat(orderStatus(placed)).as("paid: the order stands").isEqualTo("APPROVED");
 
         String resolve = ApiClient.json(Map.of("reason", "customer told by phone"));
-        ApiClient.Response resolved =
-                api.post("/api/sagas/" + placed.saga() + "/resolve", resolve, ApiClient.basic("operator", PASSWORD));
+        ApiClient.Response resolved = api.post(
+                "/api/sagas/" + placed.saga() + "/resolve", resolve, TestAccounts.header(TestAccounts.OPERATOR));
         assertThat(resolved.status()).as(resolved.body()).isEqualTo(200);
         assertThat(resolved.json().get("status").asString()).isEqualTo("RESOLVED");
         assertThat(orderStatus(placed)).isEqualTo("APPROVED");
@@ -398,9 +395,10 @@ class OrderSagaIT {
         String resolve = ApiClient.json(Map.of("reason", "released the units by hand"));
         assertThat(api.post("/api/sagas/" + placed.saga() + "/resolve", resolve, Map.of())
                         .status())
-                .isEqualTo(401);
-        ApiClient.Response resolved =
-                api.post("/api/sagas/" + placed.saga() + "/resolve", resolve, ApiClient.basic("operator", PASSWORD));
+                .as("the client may not resolve")
+                .isEqualTo(403);
+        ApiClient.Response resolved = api.post(
+                "/api/sagas/" + placed.saga() + "/resolve", resolve, TestAccounts.header(TestAccounts.OPERATOR));
 
         assertThat(resolved.status()).isEqualTo(200);
         assertThat(resolved.json().get("status").asString()).isEqualTo("RESOLVED");

@@ -3,6 +3,7 @@ package io.sagaline.orchestrator;
 import io.sagaline.messaging.Topics;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.ServiceProperties;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.util.ArrayList;
@@ -76,6 +77,7 @@ record TestRun(TestDatabase database, Map<String, String> commandTopics, String 
         environment.put("SAGALINE_ORCHESTRATOR_REQUESTS_TOPIC", requests);
         environment.put("SAGALINE_ORCHESTRATOR_CONSUMER_GROUP", replies);
         environment.put("SAGALINE_MESSAGING_TOPICS_CREATE", "false");
+        environment.putAll(TestAccounts.environment());
         // Map keys with dots cannot be written as environment variables; JSON can carry them.
         StringBuilder json = new StringBuilder("{\"sagaline.orchestrator.command-topics\":{");
         commandTopics.forEach((topic, renamed) ->

@@ -2,6 +2,7 @@ package io.sagaline.relay;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -24,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param restartBackoff first wait before a failed engine is restarted; doubles up to
  *     {@code maxRestartBackoff}
  * @param maxRestartBackoff longest wait between restarts of a failing engine
+ * @param sslMode TLS to PostgreSQL, for the replication stream and the offsets alike: {@code
+ *     disable}, {@code prefer} (TLS when the server offers it), {@code require}, {@code verify-ca}
+ *     or {@code verify-full}
+ * @param sslRootCert the certificate authority's file, for the {@code verify-*} modes
  */
 @ConfigurationProperties("sagaline.relay")
 public record RelayProperties(
@@ -41,12 +46,23 @@ public record RelayProperties(
         @DefaultValue("1s") Duration offsetFlushInterval,
         @DefaultValue("relay_offsets") String offsetsTable,
         @DefaultValue("1s") Duration restartBackoff,
-        @DefaultValue("1m") Duration maxRestartBackoff) {
+        @DefaultValue("1m") Duration maxRestartBackoff,
+        @DefaultValue("prefer") String sslMode,
+        @Nullable String sslRootCert) {
+
+    private static final List<String> SSL_MODES = List.of("disable", "prefer", "require", "verify-ca", "verify-full");
 
     public RelayProperties {
         if (password == null || password.isBlank()) {
             throw new IllegalArgumentException(
                     "sagaline.relay.password is required (SAGALINE_RELAY_PASSWORD); only the local profile has a default");
+        }
+        if (sslRootCert != null && sslRootCert.isBlank()) {
+            sslRootCert = null;
+        }
+        if (!SSL_MODES.contains(sslMode)) {
+            throw new IllegalArgumentException(
+                    "sagaline.relay.ssl-mode must be one of " + SSL_MODES + ", got '" + sslMode + "'");
         }
         if (databases.isEmpty()) {
             throw new IllegalArgumentException("sagaline.relay.databases names no database to relay");

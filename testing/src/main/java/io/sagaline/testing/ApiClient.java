@@ -35,11 +35,28 @@ public final class ApiClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client;
     private final String base;
+    private final Map<String, String> defaultHeaders;
 
     public ApiClient(String base) {
+        this(HttpClient.newHttpClient(), base, Map.of());
+    }
+
+    private ApiClient(HttpClient client, String base, Map<String, String> defaultHeaders) {
+        this.client = client;
         this.base = base;
+        this.defaultHeaders = defaultHeaders;
+    }
+
+    /** The same client, sending these HTTP Basic credentials unless a request names its own. */
+    public ApiClient as(String user, String password) {
+        return new ApiClient(client, base, basic(user, password));
+    }
+
+    /** The same client, sending this account's credentials unless a request names its own. */
+    public ApiClient as(Credentials account) {
+        return as(account.user(), account.password());
     }
 
     public Response get(String path) {
@@ -60,7 +77,7 @@ public final class ApiClient {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        headers.forEach(request::header);
+        headers.forEach(request::setHeader);
         return send(request);
     }
 
@@ -79,9 +96,23 @@ public final class ApiClient {
         return send(request, true);
     }
 
+    private HttpRequest withDefaults(HttpRequest request) {
+        if (defaultHeaders.isEmpty()) {
+            return request;
+        }
+        var builder = HttpRequest.newBuilder(request, (name, value) -> true);
+        defaultHeaders.forEach((name, value) -> {
+            if (request.headers().firstValue(name).isEmpty()) {
+                builder.setHeader(name, value);
+            }
+        });
+        return builder.build();
+    }
+
     private Response send(HttpRequest.Builder request, boolean parseJson) {
+        HttpRequest built = withDefaults(request.build());
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(built, HttpResponse.BodyHandlers.ofString());
             String body = response.body();
             JsonNode json = !parseJson || body == null || body.isBlank() ? JSON.missingNode() : JSON.readTree(body);
             return new Response(response.statusCode(), response.headers().map(), body, json);

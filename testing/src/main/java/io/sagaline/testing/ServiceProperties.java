@@ -7,7 +7,10 @@ public final class ServiceProperties {
 
     private ServiceProperties() {}
 
-    /** Registers the service's datasource ({@code database}) and Kafka's bootstrap servers. */
+    /**
+     * Registers the service's datasource ({@code database}), Kafka's bootstrap servers and the
+     * {@link TestAccounts}.
+     */
     public static void connect(DynamicPropertyRegistry registry, TestDatabase database) {
         registry.add("spring.datasource.url", database::jdbcUrl);
         registry.add("spring.datasource.username", database::user);
@@ -15,5 +18,6 @@ public final class ServiceProperties {
         registry.add(
                 "spring.kafka.bootstrap-servers",
                 () -> TestInfrastructure.kafka().bootstrapServers());
+        TestAccounts.properties().forEach((name, value) -> registry.add(name, () -> value));
     }
 }

@@ -2,8 +2,12 @@ package io.sagaline.inventory.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sagaline.testing.ApiClient;
+import io.sagaline.testing.Doors;
+import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.ServiceProperties;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.io.IOException;
@@ -57,6 +61,18 @@ class SkuApiIT {
         registry.add("spring.kafka.listener.auto-startup", () -> "false");
         registry.add("sagaline.messaging.outbox.await-relay", () -> "false");
         registry.add("sagaline.inventory.expiry-interval", () -> "1h");
+    }
+
+    @Test
+    void addsUnitsOnlyForTheOperator() throws Exception {
+        String sku = sku();
+        Door stock = new Door("/api/skus/" + sku + "/units", """
+                {"count": 1000, "unitPrice": {"amountMinor": 1, "currency": "EUR"}}""");
+
+        var added = Doors.assertOpensOnlyTo(new ApiClient(uri("").toString()), stock, TestAccounts.OPERATOR);
+
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(body(get(sku)).path("available").asLong()).isEqualTo(1000);
     }
 
     @Test
@@ -165,6 +181,7 @@ class SkuApiIT {
         return http.send(
                 HttpRequest.newBuilder(uri("/api/skus/" + sku + "/units"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", TestAccounts.authorization(TestAccounts.OPERATOR))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

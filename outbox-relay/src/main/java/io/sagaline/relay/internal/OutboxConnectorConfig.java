@@ -1,6 +1,8 @@
 package io.sagaline.relay.internal;
 
 import io.sagaline.relay.RelayProperties;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -65,6 +67,10 @@ final class OutboxConnectorConfig {
         props.setProperty("database.port", Integer.toString(relay.port()));
         props.setProperty("database.user", relay.user());
         props.setProperty("database.password", relay.password());
+        props.setProperty("database.sslmode", relay.sslMode());
+        if (relay.sslRootCert() != null) {
+            props.setProperty("database.sslrootcert", relay.sslRootCert());
+        }
         props.setProperty(
                 "heartbeat.interval.ms", Long.toString(relay.heartbeatInterval().toMillis()));
         props.setProperty(
@@ -96,7 +102,11 @@ final class OutboxConnectorConfig {
     }
 
     static String jdbcUrl(RelayProperties relay, String database) {
-        return "jdbc:postgresql://" + relay.host() + ":" + relay.port() + "/" + database;
+        String url = "jdbc:postgresql://" + relay.host() + ":" + relay.port() + "/" + database + "?sslmode="
+                + relay.sslMode();
+        return relay.sslRootCert() == null
+                ? url
+                : url + "&sslrootcert=" + URLEncoder.encode(relay.sslRootCert(), StandardCharsets.UTF_8);
     }
 
     static String slotName(String database) {

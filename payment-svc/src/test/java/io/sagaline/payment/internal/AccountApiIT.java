@@ -3,7 +3,11 @@ package io.sagaline.payment.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaline.payment.PaymentApplication;
+import io.sagaline.testing.ApiClient;
+import io.sagaline.testing.Doors;
+import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.net.URI;
@@ -154,6 +158,25 @@ class AccountApiIT {
     }
 
     @Test
+    void opensAnAccountOrFreezesOneOnlyForTheOperator() throws Exception {
+        String customer = "ivan-" + UUID.randomUUID();
+        ApiClient api = new ApiClient("http://127.0.0.1:" + port);
+        Door open = new Door("/api/accounts", """
+                {"customerId": "%s", "currency": "EUR", "creditLimit": 1000000}""".formatted(customer));
+        Door freeze = new Door("/api/accounts/" + customer + "/freeze", null);
+
+        assertThat(Doors.assertOpensOnlyTo(api, open, TestAccounts.OPERATOR).status())
+                .isEqualTo(201);
+        assertThat(Doors.assertOpensOnlyTo(api, freeze, TestAccounts.OPERATOR).status())
+                .isEqualTo(200);
+        assertThat(jdbc.sql("SELECT count(*) FROM account WHERE customer_id = ?")
+                        .param(customer)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
     void freezesAnAccount() throws Exception {
         String customer = "heidi-" + UUID.randomUUID();
         post("/api/accounts", """
@@ -190,6 +213,7 @@ class AccountApiIT {
         return http.send(
                 HttpRequest.newBuilder(uri(path))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", TestAccounts.authorization(TestAccounts.OPERATOR))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -2,8 +2,12 @@ package io.sagaline.shipment.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sagaline.testing.ApiClient;
+import io.sagaline.testing.Doors;
+import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.ServiceProperties;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.net.URI;
@@ -52,6 +56,19 @@ class ShipmentApiIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         ServiceProperties.connect(registry, database);
+    }
+
+    @Test
+    void registersACarrierOnlyForTheOperator() throws Exception {
+        int before = carriers();
+        Door register = new Door("/api/carriers", """
+                {"name": "carrier-%s", "regions": ["north"], "dailyCapacity": 1000}""".formatted(UUID.randomUUID()));
+
+        var registered =
+                Doors.assertOpensOnlyTo(new ApiClient("http://127.0.0.1:" + port), register, TestAccounts.OPERATOR);
+
+        assertThat(registered.status()).isEqualTo(201);
+        assertThat(carriers()).isEqualTo(before + 1);
     }
 
     @Test
@@ -150,6 +167,7 @@ class ShipmentApiIT {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", TestAccounts.authorization(TestAccounts.OPERATOR))
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,7 @@
 package io.sagaline.twopc.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sagaline.web.ClientRequests;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -32,6 +33,12 @@ class TwoPhaseCommitConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** A shop's client account may place orders; seeding needs the operator ({@code sagaline.security.*}). */
+    @Bean
+    ClientRequests placingOrders() {
+        return ClientRequests.post("/api/orders");
     }
 
     @Bean(destroyMethod = "close")

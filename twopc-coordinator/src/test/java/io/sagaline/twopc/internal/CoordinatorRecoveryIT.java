@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.JavaProcess;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.internal.Provisioning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -354,7 +355,7 @@ class CoordinatorRecoveryIT {
         CoordinatorProcess(Map<String, String> environment, Path logFile) {
             this.environment = environment;
             this.logFile = logFile;
-            this.api = new ApiClient("http://127.0.0.1:" + port);
+            this.api = new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.OPERATOR);
         }
 
         JavaProcess process() {

@@ -2,6 +2,7 @@ package io.sagaline.twopc.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import java.sql.Connection;
@@ -40,8 +41,9 @@ final class TestDatabases implements AutoCloseable {
         return JdbcClient.create(pools.get(name));
     }
 
-    /** Points an in-JVM coordinator at the databases. */
+    /** Points an in-JVM coordinator at the databases, and gives it the {@link TestAccounts}. */
     void register(DynamicPropertyRegistry registry) {
+        TestAccounts.properties().forEach((name, value) -> registry.add(name, () -> value));
         databases.forEach((name, database) -> {
             String prefix = "sagaline.twopc.databases." + name + ".";
             registry.add(prefix + "url", database::jdbcUrl);
@@ -50,9 +52,12 @@ final class TestDatabases implements AutoCloseable {
         });
     }
 
-    /** Points a coordinator process at the databases, through its environment as in production. */
+    /**
+     * Points a coordinator process at the databases, and gives it the {@link TestAccounts}, through
+     * its environment as in production.
+     */
     Map<String, String> environment() {
-        Map<String, String> environment = new LinkedHashMap<>();
+        Map<String, String> environment = new LinkedHashMap<>(TestAccounts.environment());
         databases.forEach((name, database) -> {
             String prefix = "SAGALINE_TWOPC_DATABASES_" + name.toUpperCase(Locale.ROOT) + "_";
             environment.put(prefix + "URL", database.jdbcUrl());

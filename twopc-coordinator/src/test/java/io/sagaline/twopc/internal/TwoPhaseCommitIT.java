@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sagaline.testing.ApiClient;
+import io.sagaline.testing.Doors;
+import io.sagaline.testing.Doors.Door;
+import io.sagaline.testing.TestAccounts;
 import io.sagaline.twopc.TwoPhaseCommitApplication;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +69,7 @@ class TwoPhaseCommitIT {
 
     @BeforeEach
     void seedARunOfItsOwn() {
-        api = new ApiClient("http://127.0.0.1:" + port);
+        api = new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.OPERATOR);
         run = UUID.randomUUID().toString().substring(0, 8);
         assertThat(api.post("/api/accounts", ApiClient.json(account("rich", 1_000_000)), Map.of())
                         .status())
@@ -84,6 +87,32 @@ class TwoPhaseCommitIT {
                                 Map.of())
                         .status())
                 .isEqualTo(201);
+    }
+
+    @Test
+    void seedsOnlyForTheOperatorAndTakesOrdersOnlyFromTheClient() {
+        ApiClient stranger = new ApiClient("http://127.0.0.1:" + port);
+        List<Door> seeding = List.of(
+                new Door("/api/accounts", ApiClient.json(account("door", 1_000_000))),
+                new Door("/api/skus/" + sku() + "/units", ApiClient.json(units(1_000))),
+                new Door(
+                        "/api/carriers",
+                        ApiClient.json(Map.of(
+                                "name", "door-" + run, "regions", List.of("door-" + run), "dailyCapacity", 1_000))));
+
+        for (Door door : seeding) {
+            assertThat(Doors.assertOpensOnlyTo(stranger, door, TestAccounts.OPERATOR)
+                            .status())
+                    .as(door.toString())
+                    .isEqualTo(201);
+        }
+        Door ordering = new Door(
+                "/api/orders",
+                order(customer("rich"), 1, region()),
+                Map.of(OrderController.IDEMPOTENCY_KEY, key("door")));
+        ApiClient.Response placed = Doors.assertOpensOnlyTo(stranger, ordering, TestAccounts.CLIENT);
+        assertThat(placed.status()).isEqualTo(200);
+        assertThat(placed.json().get("status").asString()).isEqualTo("APPROVED");
     }
 
     @Test
@@ -276,6 +305,11 @@ class TwoPhaseCommitIT {
     }
 
     private ApiClient.Response place(String key, String customer, int quantity, String region) {
+        return api.post(
+                "/api/orders", order(customer, quantity, region), Map.of(OrderController.IDEMPOTENCY_KEY, key(key)));
+    }
+
+    private String order(String customer, int quantity, String region) {
         Map<String, Object> body = Map.of(
                 "customerId",
                 customer,
@@ -292,7 +326,7 @@ class TwoPhaseCommitIT {
                         "postalCode", "10115"),
                 "email",
                 "buyer@example.com");
-        return api.post("/api/orders", ApiClient.json(body), Map.of(OrderController.IDEMPOTENCY_KEY, key(key)));
+        return ApiClient.json(body);
     }
 
     private String orderStatus(UUID orderId) {
