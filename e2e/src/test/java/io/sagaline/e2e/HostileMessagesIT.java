@@ -43,10 +43,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,7 +156,7 @@ class HostileMessagesIT {
                 .toList();
         try (var deadLetters = Records.consume(bootstrap, deadLetterTopics);
                 var replies = Records.consume(bootstrap, system.topic(Topics.SAGA_REPLIES));
-                var producer = producer(bootstrap)) {
+                var producer = Records.producer(bootstrap)) {
             samples.forEach((topic, kinds) -> {
                 for (int i = 0; i < PER_TOPIC; i++) {
                     Sample sample = kinds.get(random.nextInt(kinds.size()));
@@ -352,17 +349,5 @@ class HostileMessagesIT {
     private static String header(ConsumerRecord<String, String> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static KafkaProducer<String, String> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class));
     }
 }

@@ -13,6 +13,8 @@ import io.sagaline.messaging.contract.PaymentMessages.CapturePayment;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentDeclined;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Credentials;
+import io.sagaline.testing.Doors;
+import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
@@ -536,6 +538,20 @@ class AdminApiIT {
         assertThat(fields(blankReason)).containsExactly("reason");
         assertUnchanged(placed.saga(), before);
         assertThat(saga(placed.saga()).get("reason").isNull()).isTrue();
+    }
+
+    @Test
+    void placesOrdersOnlyForTheClient() {
+        String customer = "door-" + UUID.randomUUID();
+        Door placing =
+                new Door("/api/orders", ApiClient.json(Orders.order(customer)), Map.of("Idempotency-Key", customer));
+
+        ApiClient.Response placed = Doors.assertOpensOnlyTo(stranger, placing, TestAccounts.CLIENT);
+
+        assertThat(placed.status()).isEqualTo(202);
+        assertThat(api.get("/api/orders/" + placed.json().get("orderId").asString())
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test

@@ -23,14 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,15 +79,7 @@ class OrderRequestsIT {
         run = TestRun.create("order-requests-it");
         relay = TestRelay.start(kafka, List.of(run.database()));
         standIns = StandInParticipants.start(kafka, run.commandTopics().values(), run.replies(), CODEC);
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class));
+        producer = Records.producer(kafka);
         requestDeadLetters = Records.consume(kafka, Topics.deadLetterOf(run.requests()));
         replyDeadLetters = Records.consume(kafka, Topics.deadLetterOf(run.replies()));
     }

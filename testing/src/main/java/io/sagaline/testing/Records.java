@@ -14,8 +14,11 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,6 +64,22 @@ public final class Records implements AutoCloseable {
     }
 
     /** Starts collecting the records of {@code topics} on the cluster at {@code bootstrapServers}. */
+    /**
+     * A producer of string keys and values that waits for every in-sync replica ({@code
+     * acks=all}), as the tests write their own records. Close it.
+     */
+    public static KafkaProducer<String, String> producer(String bootstrapServers) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class));
+    }
+
     public static Records consume(String bootstrapServers, Collection<String> topics) {
         if (topics.isEmpty()) {
             throw new IllegalArgumentException("name at least one topic");
