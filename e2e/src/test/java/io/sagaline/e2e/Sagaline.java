@@ -7,15 +7,13 @@ import io.sagaline.messaging.Topics;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.JavaProcess;
 import io.sagaline.testing.KafkaServer;
+import io.sagaline.testing.Ports;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -327,10 +325,7 @@ final class Sagaline implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+
+        return Ports.free();
     }
 }

@@ -18,6 +18,7 @@ import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation
 import io.sagaline.messaging.contract.OrderLine;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.KafkaServer;
+import io.sagaline.testing.Ports;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.Records;
 import io.sagaline.testing.TestAccounts;
@@ -27,8 +28,6 @@ import io.sagaline.testing.TestRelay;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -510,10 +509,7 @@ class NotificationServiceIT {
     }
 
     private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+
+        return Ports.free();
     }
 }

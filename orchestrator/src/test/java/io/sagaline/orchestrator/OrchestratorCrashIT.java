@@ -11,13 +11,13 @@ import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.JavaProcess;
+import io.sagaline.testing.Ports;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
 import io.sagaline.testing.internal.Provisioning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -449,11 +449,8 @@ class OrchestratorCrashIT {
         }
 
         private static int freePort() {
-            try (var socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+
+            return Ports.free();
         }
     }
 }

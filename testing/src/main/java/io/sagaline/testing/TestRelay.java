@@ -3,7 +3,6 @@ package io.sagaline.testing;
 import io.sagaline.testing.internal.Provisioning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -135,10 +134,7 @@ public final class TestRelay implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+
+        return Ports.free();
     }
 }

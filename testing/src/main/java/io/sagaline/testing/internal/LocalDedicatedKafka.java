@@ -3,10 +3,9 @@ package io.sagaline.testing.internal;
 import static org.awaitility.Awaitility.await;
 
 import io.sagaline.testing.DedicatedKafka;
+import io.sagaline.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,14 +120,9 @@ final class LocalDedicatedKafka implements DedicatedKafka {
                 "SAGALINE_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
     }
 
-    /** Two distinct ports free now; both sockets stay open until both are chosen. */
+    /** Two distinct free ports, below the ephemeral range so that no client takes them meanwhile. */
     private static int[] freePorts() {
-        try (var first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                var second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new int[] {first.getLocalPort(), second.getLocalPort()};
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not find free TCP ports", e);
-        }
+        return new int[] {Ports.free(), Ports.free()};
     }
 
     private static void deleteRecursively(Path dir) {

@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sagaline.testing.Credentials;
 import io.sagaline.testing.DedicatedPostgres;
+import io.sagaline.testing.Ports;
 import io.sagaline.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,11 +212,7 @@ final class LocalDedicatedPostgres implements DedicatedPostgres {
     }
 
     private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not find a free TCP port", e);
-        }
+        return Ports.free();
     }
 
     private static void deleteRecursively(Path dir) {

@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.JavaProcess;
+import io.sagaline.testing.Ports;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.internal.Provisioning;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -389,11 +388,8 @@ class CoordinatorRecoveryIT {
         }
 
         private static int freePort() {
-            try (var socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+
+            return Ports.free();
         }
     }
 }
