@@ -37,6 +37,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.JacksonModule;
 import tools.jackson.databind.json.JsonMapper;
@@ -73,10 +74,16 @@ public class AccessAutoConfiguration {
             HttpSecurity http,
             AccessProperties properties,
             ObjectProvider<ClientRequests> clientRequests,
-            ObjectProvider<JsonMapper> mappers)
+            JsonMapper mapper)
             throws Exception {
-        JsonMapper mapper = mappers.getIfAvailable(JsonMapper::new);
         String[] anyAccount = names(Role.values());
+        // No credentials, a wrong password, an unknown user or another scheme: one answer.
+        AuthenticationEntryPoint unauthorized = (request, response, e) -> problem(
+                response,
+                mapper,
+                HttpStatus.UNAUTHORIZED,
+                "Authentication required",
+                request.getMethod() + " " + request.getRequestURI() + " needs valid HTTP Basic credentials");
         return http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> {
@@ -99,18 +106,8 @@ public class AccessAutoConfiguration {
                     }
                     requests.anyRequest().hasRole(Role.OPERATOR.name());
                 })
-                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> problem(
-                        response,
-                        mapper,
-                        HttpStatus.UNAUTHORIZED,
-                        "Authentication required",
-                        "these credentials are not valid: " + e.getMessage())))
-                .exceptionHandling(errors -> errors.authenticationEntryPoint((request, response, e) -> problem(
-                                response,
-                                mapper,
-                                HttpStatus.UNAUTHORIZED,
-                                "Authentication required",
-                                request.getMethod() + " " + request.getRequestURI() + " needs HTTP Basic credentials"))
+                .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler((request, response, e) -> problem(
                                 response,
                                 mapper,
@@ -121,10 +118,8 @@ public class AccessAutoConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<RequestSizeLimit> requestSizeLimit(
-            AccessProperties properties, ObjectProvider<JsonMapper> mappers) {
-        var registration = new FilterRegistrationBean<>(
-                new RequestSizeLimit(properties.maxRequestSize(), mappers.getIfAvailable(JsonMapper::new)));
+    FilterRegistrationBean<RequestSizeLimit> requestSizeLimit(AccessProperties properties, JsonMapper mapper) {
+        var registration = new FilterRegistrationBean<>(new RequestSizeLimit(properties.maxRequestSize(), mapper));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
