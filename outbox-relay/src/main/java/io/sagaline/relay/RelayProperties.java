@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password that role's password; there is no built-in default outside the local profile
  * @param databases the databases to relay, one engine each
  * @param pollInterval how long Debezium waits when the WAL has nothing new, and how long it gathers
- *     a batch: the main term of relay latency, and the main term of idle CPU (see
- *     docs/adr/0003-relay-latency.md)
+ *     a batch: the main term of relay latency; smaller windows cost more CPU per message under
+ *     load (docs/adr/0003-relay-latency-and-idle-cost.md, docs/adr/0015)
  * @param maxBatchSize the largest batch one engine hands to Kafka at once
  * @param heartbeatInterval how often an idle database's slot is moved forward
  * @param offsetFlushInterval how often acknowledged positions are stored; after a crash at most

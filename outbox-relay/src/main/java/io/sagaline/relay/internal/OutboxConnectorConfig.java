@@ -78,6 +78,8 @@ final class OutboxConnectorConfig {
                 Long.toString(Math.max(1, relay.pollInterval().toMillis())));
         props.setProperty("max.batch.size", Integer.toString(relay.maxBatchSize()));
         props.setProperty("max.queue.size", Integer.toString(relay.maxBatchSize() * 4));
+        // Debezium's queue with its end-of-window spin replaced by a sleep (ADR 15).
+        props.setProperty("queue.provider.type", YieldingQueueProvider.NAME);
 
         // Positions live in the relayed database itself: durable, backed up with the data they
         // describe, and gone with it.
