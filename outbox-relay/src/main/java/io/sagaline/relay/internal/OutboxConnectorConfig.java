@@ -32,6 +32,9 @@ final class OutboxConnectorConfig {
         config.put("table.include.list", "public.outbox,public.relay_heartbeat");
         // The outbox is empty by design (insert-then-delete), so there is nothing to snapshot.
         config.put("snapshot.mode", "no_data");
+        // Outbox rows are deleted in the transaction that inserted them (ADR 2): the publication
+        // publishes no deletes, so PostgreSQL never decodes or sends them (ADR 16).
+        config.put("skipped.operations", "d,t");
         config.put("slot.drop.on.stop", "false");
         config.put("heartbeat.interval.ms", "10000");
         config.put(
