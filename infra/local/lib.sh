@@ -11,6 +11,8 @@
 #   SAGALINE_KAFKA_PORT             9092
 #   SAGALINE_KAFKA_CONTROLLER_PORT  9093
 #   SAGALINE_KAFKA_HEAP             512m
+#   SAGALINE_KAFKA_EXTRA_PROPERTIES (none) a file of broker settings appended to server.properties;
+#                                   a key set again there wins (tests add a SASL_SSL listener so)
 #   SAGALINE_START_TIMEOUT          90   (seconds to wait for each server to become ready)
 #   SAGALINE_STOP_TIMEOUT           60   (seconds to wait for each server to stop)
 #   SAGALINE_KAFKA_CLASSPATH_FILE   <repo>/.data/kafka/classpath.txt (class path cache shared
@@ -27,6 +29,7 @@ SAGALINE_DB_PASSWORD="${SAGALINE_DB_PASSWORD:-sagaline}"
 SAGALINE_RELAY_DB_PASSWORD="${SAGALINE_RELAY_DB_PASSWORD:-sagaline}"
 SAGALINE_PG_SUPERUSER_PASSWORD="${SAGALINE_PG_SUPERUSER_PASSWORD:-postgres}"
 SAGALINE_KAFKA_HEAP="${SAGALINE_KAFKA_HEAP:-512m}"
+SAGALINE_KAFKA_EXTRA_PROPERTIES="${SAGALINE_KAFKA_EXTRA_PROPERTIES:-}"
 SAGALINE_START_TIMEOUT="${SAGALINE_START_TIMEOUT:-90}"
 SAGALINE_STOP_TIMEOUT="${SAGALINE_STOP_TIMEOUT:-60}"
 SAGALINE_KAFKA_CLASSPATH_FILE="${SAGALINE_KAFKA_CLASSPATH_FILE:-$SAGALINE_ROOT/.data/kafka/classpath.txt}"
@@ -545,6 +548,15 @@ group.initial.rebalance.delay.ms=0
 broker.session.timeout.ms=2000
 broker.heartbeat.interval.ms=500
 EOF
+  if [ -n "$SAGALINE_KAFKA_EXTRA_PROPERTIES" ]; then
+    [ -r "$SAGALINE_KAFKA_EXTRA_PROPERTIES" ] \
+      || die "SAGALINE_KAFKA_EXTRA_PROPERTIES names no readable file: '$SAGALINE_KAFKA_EXTRA_PROPERTIES'"
+    {
+      printf '\n# From %s (SAGALINE_KAFKA_EXTRA_PROPERTIES); a key set again here wins.\n' \
+        "$SAGALINE_KAFKA_EXTRA_PROPERTIES"
+      cat "$SAGALINE_KAFKA_EXTRA_PROPERTIES"
+    } >>"$KAFKA_PROPERTIES"
+  fi
 }
 
 kafka_java() {

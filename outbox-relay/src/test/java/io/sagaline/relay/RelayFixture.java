@@ -34,7 +34,7 @@ final class RelayFixture implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final EnvelopeCodec CODEC = new EnvelopeCodec(JSON);
 
-    private final PostgresServer postgres = TestInfrastructure.postgres();
+    private final PostgresServer postgres;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final List<TestRelay> relays = new ArrayList<>();
     private final String bootstrapServers;
@@ -59,6 +59,12 @@ final class RelayFixture implements AutoCloseable {
     }
 
     RelayFixture(String prefix, String bootstrapServers, List<String> services) {
+        this(TestInfrastructure.postgres(), prefix, bootstrapServers, services);
+    }
+
+    /** Like {@link #RelayFixture(String, String, List)}, with the databases on {@code postgres}. */
+    RelayFixture(PostgresServer postgres, String prefix, String bootstrapServers, List<String> services) {
+        this.postgres = postgres;
         this.bootstrapServers = bootstrapServers;
         String runId = PostgresServer.uniqueName(prefix);
         for (String service : services) {
@@ -92,6 +98,7 @@ final class RelayFixture implements AutoCloseable {
     /** Starts the relay with extra environment, such as {@code SAGALINE_RELAY_POLL_INTERVAL}. */
     TestRelay startRelay(Map<String, String> environment) {
         TestRelay relay = TestRelay.start(
+                postgres,
                 bootstrapServers,
                 services.values().stream().map(Service::database).toList(),
                 environment);

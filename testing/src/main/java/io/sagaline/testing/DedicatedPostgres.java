@@ -25,6 +25,16 @@ public interface DedicatedPostgres extends PostgresServer, AutoCloseable {
      */
     void start();
 
+    /**
+     * From now on accepts TCP connections only over TLS, presenting {@code certificates}' server
+     * certificate, and only with SCRAM-SHA-256 passwords ({@code hostssl ... scram-sha-256} is the
+     * only TCP rule left in {@code pg_hba.conf}): a client without TLS is refused. Returns once new
+     * connections see it; sessions already open stay as they are. Survives {@link #crash()} and
+     * {@link #start()}. The superuser connects as before: the driver's default {@code
+     * sslmode=prefer} takes TLS when the server offers it.
+     */
+    void requireTls(TestCertificates certificates);
+
     /** Stops the server and deletes its data. Safe to call more than once. */
     @Override
     void close();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,10 +40,8 @@ public final class Records implements AutoCloseable {
     private final Thread poller;
     private volatile boolean closed;
 
-    private Records(String bootstrapServers, Collection<String> topics) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+    private Records(Map<String, ?> clientConfig, Collection<String> topics) {
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG,
                 "sagaline-test-records-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
@@ -59,11 +58,12 @@ public final class Records implements AutoCloseable {
                 StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class));
+        config.putAll(clientConfig);
+        consumer = new KafkaConsumer<>(config);
         consumer.subscribe(List.copyOf(topics));
         poller = Thread.ofPlatform().name("sagaline-test-records").daemon().unstarted(this::poll);
     }
 
-    /** Starts collecting the records of {@code topics} on the cluster at {@code bootstrapServers}. */
     /**
      * A producer of string keys and values that waits for every in-sync replica ({@code
      * acks=all}), as the tests write their own records. Close it.
@@ -80,11 +80,21 @@ public final class Records implements AutoCloseable {
                 StringSerializer.class));
     }
 
+    /** Starts collecting the records of {@code topics} on the cluster at {@code bootstrapServers}. */
     public static Records consume(String bootstrapServers, Collection<String> topics) {
+        return consume(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /**
+     * Like {@link #consume(String, Collection)}, with {@code clientConfig} added to the consumer's
+     * settings: at least {@code bootstrap.servers}, and whatever else the cluster asks for, such as
+     * {@link SaslSslKafka#clientConfig}.
+     */
+    public static Records consume(Map<String, ?> clientConfig, Collection<String> topics) {
         if (topics.isEmpty()) {
             throw new IllegalArgumentException("name at least one topic");
         }
-        var collector = new Records(bootstrapServers, topics);
+        var collector = new Records(clientConfig, topics);
         collector.poller.start();
         return collector;
     }

@@ -67,6 +67,15 @@ public final class TestInfrastructure {
     }
 
     /**
+     * Like {@link #dedicatedKafka(String)}, with a second listener where clients connect over
+     * SASL_SSL: TLS with {@code certificates}' server certificate, then SCRAM-SHA-512. See {@link
+     * SaslSslKafka}. The caller closes it.
+     */
+    public static SaslSslKafka dedicatedSaslSslKafka(String name, TestCertificates certificates) {
+        return Provisioning.dedicatedSaslSslKafka(name, certificates);
+    }
+
+    /**
      * Starts a PostgreSQL server of the test's own, with {@code wal_level=logical} like {@link
      * #postgres()}, as a local process in every mode (PostgreSQL's server binaries must be
      * installed; as root it runs as the {@code postgres} OS user), on a free port with data in

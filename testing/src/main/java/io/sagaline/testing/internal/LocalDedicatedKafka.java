@@ -6,12 +6,15 @@ import io.sagaline.testing.DedicatedKafka;
 import io.sagaline.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -24,22 +27,32 @@ final class LocalDedicatedKafka implements DedicatedKafka {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final Map<String, String> extraProperties;
     private boolean closed;
 
-    private LocalDedicatedKafka(Path dataDir, int port, int controllerPort) {
+    private LocalDedicatedKafka(Path dataDir, int port, int controllerPort, Map<String, String> extraProperties) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.extraProperties = Map.copyOf(extraProperties);
     }
 
     static LocalDedicatedKafka create(String name) {
+        // Below the ephemeral range, so that no client takes them meanwhile.
+        return create(name, Ports.free(), Ports.free(), Map.of());
+    }
+
+    /**
+     * A broker on {@code port} (plaintext) and {@code controllerPort}, with {@code extraProperties}
+     * set over infra/local's own {@code server.properties}.
+     */
+    static LocalDedicatedKafka create(String name, int port, int controllerPort, Map<String, String> extraProperties) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "a dedicated broker's name is 1 to 64 letters, digits, - or _, got '" + name + "'");
         }
         Path dataDir = LocalScripts.testDataDir().resolve("dedicated-" + name);
-        int[] ports = freePorts();
-        var kafka = new LocalDedicatedKafka(dataDir, ports[0], ports[1]);
+        var kafka = new LocalDedicatedKafka(dataDir, port, controllerPort, extraProperties);
         // A run that died before close() may have left its broker running and its data behind.
         if (Files.exists(dataDir)) {
             kafka.stopAndDelete();
@@ -72,6 +85,7 @@ final class LocalDedicatedKafka implements DedicatedKafka {
         if (closed) {
             throw new IllegalStateException("broker " + dataDir.getFileName() + " is closed");
         }
+        writeExtraProperties();
         LocalScripts.run(LocalScripts.START, "kafka", env());
         Readiness.awaitKafka(this);
     }
@@ -114,15 +128,34 @@ final class LocalDedicatedKafka implements DedicatedKafka {
     }
 
     private Map<String, String> env() {
-        return Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "SAGALINE_DATA_DIR", dataDir.toString(),
                 "SAGALINE_KAFKA_PORT", Integer.toString(port),
-                "SAGALINE_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
+                "SAGALINE_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort)));
+        if (!extraProperties.isEmpty()) {
+            env.put("SAGALINE_KAFKA_EXTRA_PROPERTIES", extraPropertiesFile().toString());
+        }
+        return env;
     }
 
-    /** Two distinct free ports, below the ephemeral range so that no client takes them meanwhile. */
-    private static int[] freePorts() {
-        return new int[] {Ports.free(), Ports.free()};
+    private Path extraPropertiesFile() {
+        return dataDir.resolve("server.extra.properties");
+    }
+
+    private void writeExtraProperties() {
+        if (extraProperties.isEmpty()) {
+            return;
+        }
+        var properties = new Properties();
+        properties.putAll(extraProperties);
+        try {
+            Files.createDirectories(dataDir);
+            try (Writer out = Files.newBufferedWriter(extraPropertiesFile())) {
+                properties.store(out, "Written by the test for SAGALINE_KAFKA_EXTRA_PROPERTIES");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + extraPropertiesFile(), e);
+        }
     }
 
     private static void deleteRecursively(Path dir) {

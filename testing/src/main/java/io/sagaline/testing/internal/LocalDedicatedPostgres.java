@@ -6,19 +6,28 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sagaline.testing.Credentials;
 import io.sagaline.testing.DedicatedPostgres;
 import io.sagaline.testing.Ports;
+import io.sagaline.testing.TestCertificates;
 import io.sagaline.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A PostgreSQL cluster of one test's own, run by infra/local/start postgres in its own data
@@ -29,6 +38,19 @@ final class LocalDedicatedPostgres implements DedicatedPostgres {
     // The data directory holds the server's Unix socket, whose path is limited to about 100 bytes.
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
+
+    /** SQLSTATE invalid_authorization_specification: what a connection no pg_hba.conf rule admits gets. */
+    private static final String NOT_ADMITTED = "28000";
+
+    // The Unix socket keeps initdb's trust: infra/local/start provisions the cluster through it.
+    private static final String TLS_ONLY_HBA = """
+            # Written by DedicatedPostgres.requireTls: over TCP only TLS, only with SCRAM passwords.
+            # TYPE   DATABASE  USER  ADDRESS       METHOD
+            local    all       all                 trust
+            hostssl  all       all   127.0.0.1/32  scram-sha-256
+            hostssl  all       all   ::1/128       scram-sha-256
+            """;
 
     private final Path dataDir;
     private final int port;
@@ -86,6 +108,31 @@ final class LocalDedicatedPostgres implements DedicatedPostgres {
     }
 
     @Override
+    public synchronized void requireTls(TestCertificates certificates) {
+        Path data = dataDir.resolve("postgres").resolve("data");
+        try {
+            // The server reads them as its own OS user (postgres when the tests run as root), and
+            // refuses a key that anyone else may read.
+            UserPrincipal owner = Files.getOwner(data);
+            install(data.resolve("server.crt"), Files.readString(certificates.serverCertificate()), owner);
+            install(data.resolve("server.key"), Files.readString(certificates.serverKey()), owner);
+            install(data.resolve("pg_hba.conf"), TLS_ONLY_HBA, owner);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not install the TLS files in " + data, e);
+        }
+        try (Connection connection = server.connectAsSuperuser();
+                Statement statement = connection.createStatement()) {
+            // server.crt and server.key in the data directory are ssl_cert_file's and ssl_key_file's
+            // defaults. ALTER SYSTEM outlives restarts, which rewrite infra/local's own settings.
+            statement.execute("ALTER SYSTEM SET ssl = on");
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not switch " + this + " to TLS", e);
+        }
+        awaitTlsOnly();
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;
@@ -137,6 +184,55 @@ final class LocalDedicatedPostgres implements DedicatedPostgres {
     @Override
     public String toString() {
         return "dedicated PostgreSQL on " + LocalServers.HOST + ":" + port + " (data " + dataDir + ")";
+    }
+
+    /** The reload is asynchronous: waits until a new session must use TLS and does. */
+    private void awaitTlsOnly() {
+        try {
+            await(this + " serving TCP over TLS only")
+                    .atMost(RELOAD_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> refusesWithoutTls() && servesOverTls());
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(
+                    this + " did not require TLS within " + RELOAD_TIMEOUT.toSeconds()
+                            + " s of reloading its configuration; see "
+                            + dataDir.resolve("postgres").resolve("postgres.log"),
+                    e);
+        }
+    }
+
+    private boolean refusesWithoutTls() {
+        try (Connection plain = connectAsSuperuser("disable")) {
+            return false;
+        } catch (SQLException refused) {
+            return NOT_ADMITTED.equals(refused.getSQLState());
+        }
+    }
+
+    private boolean servesOverTls() {
+        try (Connection tls = connectAsSuperuser("require");
+                Statement statement = tls.createStatement();
+                var rows = statement.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            return rows.next() && rows.getBoolean(1);
+        } catch (SQLException notYet) {
+            return false;
+        }
+    }
+
+    private Connection connectAsSuperuser(String sslMode) throws SQLException {
+        var properties = new Properties();
+        properties.setProperty("user", server.superuser().user());
+        properties.setProperty("password", server.superuser().password());
+        properties.setProperty("sslmode", sslMode);
+        properties.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection(server.jdbcUrl("postgres"), properties);
+    }
+
+    private static void install(Path file, String content, UserPrincipal owner) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.setOwner(file, owner);
     }
 
     private void stopAndDelete() {

@@ -4,6 +4,8 @@ import io.sagaline.testing.DedicatedKafka;
 import io.sagaline.testing.DedicatedPostgres;
 import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.SaslSslKafka;
+import io.sagaline.testing.TestCertificates;
 import io.sagaline.testing.TestInfrastructure.Mode;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -70,6 +72,10 @@ public final class Provisioning {
 
     public static DedicatedKafka dedicatedKafka(String name) {
         return LocalDedicatedKafka.create(name);
+    }
+
+    public static SaslSslKafka dedicatedSaslSslKafka(String name, TestCertificates certificates) {
+        return LocalSaslSslKafka.create(name, certificates);
     }
 
     public static DedicatedPostgres dedicatedPostgres(String name) {
