@@ -1,0 +1,12 @@
+package io.sagaline.messaging;
+
+import io.sagaline.testing.InternalPackages;
+import org.junit.jupiter.api.Test;
+
+class InternalPackagesTest {
+
+    @Test
+    void internalPackagesAreUsedOnlyByThePackagesThatHoldThem() {
+        InternalPackages.assertKeptInside("io.sagaline.messaging");
+    }
+}

@@ -1,0 +1,12 @@
+package io.sagaline.orchestrator;
+
+import io.sagaline.testing.InternalPackages;
+import org.junit.jupiter.api.Test;
+
+class InternalPackagesTest {
+
+    @Test
+    void internalPackagesAreUsedOnlyByThePackagesThatHoldThem() {
+        InternalPackages.assertKeptInside("io.sagaline.orchestrator");
+    }
+}
