@@ -83,6 +83,31 @@ class Effects {
                                     definition.step(retry.step()).name(),
                                     retry.direction(),
                                     retry.attempt()));
+                case SagaEffect.MemberSettled settled ->
+                    lines.add(Line.of(
+                                    id,
+                                    now,
+                                    Entry.MEMBER_SETTLED,
+                                    settled.detail() == null
+                                            ? settled.outcome().name()
+                                            : settled.outcome() + ": " + settled.detail())
+                            .atStep(settled.step(), settled.stepName(), Direction.FORWARD, null));
+                case SagaEffect.CompensationPending pending ->
+                    lines.add(Line.of(
+                                    id,
+                                    now,
+                                    Entry.COMPENSATION_PENDING,
+                                    pending.reason() + "; waiting for "
+                                            + pending.awaited().stream()
+                                                    .map(step -> definition
+                                                            .step(step)
+                                                            .name())
+                                                    .toList())
+                            .atStep(
+                                    pending.group(),
+                                    definition.step(pending.group()).name(),
+                                    Direction.FORWARD,
+                                    null));
                 case SagaEffect.CompensationStarted started -> {
                     Line line = Line.of(id, now, Entry.COMPENSATION_STARTED, started.reason());
                     lines.add(

@@ -3,6 +3,7 @@ package io.sagaline.orchestrator.runtime;
 import io.sagaline.messaging.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commandTopics renames the topics saga definitions send commands to, from the name in the
  *     definition (such as {@code payment.commands}) to the topic used; a topic not named is used as
  *     it is
+ * @param startVersions the definition version new sagas of each type start on, by type name; a
+ *     type not named starts on its newest. Sagas under way keep the version they started with, so
+ *     new sagas can go back to an older version without a deploy
  */
 @ConfigurationProperties("sagaline.orchestrator")
 public record OrchestratorProperties(
@@ -37,7 +41,13 @@ public record OrchestratorProperties(
         @DefaultValue("500") int maxInFlight,
         @DefaultValue("200ms") Duration admissionRefresh,
         @DefaultValue("1s") Duration admissionRetryAfter,
-        @Nullable Map<String, String> commandTopics) {
+        @Nullable Map<String, String> commandTopics,
+        @Nullable Map<String, Integer> startVersions) {
+
+    /** The version new sagas of {@code type} start on, if a setting names one. */
+    public Optional<Integer> startVersion(String type) {
+        return Optional.ofNullable(startVersions == null ? null : startVersions.get(type));
+    }
 
     /** The topic a command for {@code topic}, as a definition names it, goes to. */
     public String commandTopic(String topic) {

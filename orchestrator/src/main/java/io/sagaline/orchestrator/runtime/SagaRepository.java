@@ -2,6 +2,7 @@ package io.sagaline.orchestrator.runtime;
 
 import io.sagaline.messaging.SagaId;
 import io.sagaline.orchestrator.saga.Direction;
+import io.sagaline.orchestrator.saga.GroupMember;
 import io.sagaline.orchestrator.saga.SagaState;
 import io.sagaline.orchestrator.saga.SagaStatus;
 import java.sql.ResultSet;
@@ -14,6 +15,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Saga instances in {@code saga_instance}. Every method runs in the caller's transaction. */
 @Repository
@@ -22,16 +25,16 @@ class SagaRepository {
     private static final String COLUMNS = """
             id, type, definition_version, status, current_step, direction, attempt, awaited_request,
             deadline, payload::text AS payload, reason, last_error, version, start_key, start_fingerprint,
-            created_at, updated_at
+            created_at, updated_at, members::text AS members
             """;
 
     private static final String INSERT = """
             INSERT INTO saga_instance (id, type, definition_version, status, current_step, direction, attempt,
                 awaited_request, deadline, payload, reason, last_error, version, start_key, start_fingerprint,
-                created_at, updated_at)
+                created_at, updated_at, members)
             VALUES (:id, :type, :definitionVersion, :status, :step, :direction, :attempt,
                 :awaitedRequest, :deadline, CAST(:payload AS jsonb), :reason, :lastError, 0, :startKey,
-                :startFingerprint, :now, :now)
+                :startFingerprint, :now, :now, CAST(:members AS jsonb))
             ON CONFLICT (start_key) DO NOTHING
             """;
 
@@ -45,7 +48,8 @@ class SagaRepository {
             UPDATE saga_instance
             SET status = :status, current_step = :step, direction = :direction, attempt = :attempt,
                 awaited_request = :awaitedRequest, deadline = :deadline, payload = CAST(:payload AS jsonb),
-                reason = :reason, last_error = :lastError, version = version + 1, updated_at = :now
+                reason = :reason, last_error = :lastError, members = CAST(:members AS jsonb), version = version + 1,
+                updated_at = :now
             WHERE id = :id AND version = :version
             """;
 
@@ -70,10 +74,14 @@ class SagaRepository {
             WHERE id = :id
             """;
 
-    private final JdbcClient jdbc;
+    private static final TypeReference<List<GroupMember>> MEMBERS = new TypeReference<>() {};
 
-    SagaRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JsonMapper mapper;
+
+    SagaRepository(JdbcClient jdbc, JsonMapper mapper) {
         this.jdbc = jdbc;
+        this.mapper = mapper;
     }
 
     /** Stores a new saga; {@code false} if a saga with its start key exists, which is left as it is. */
@@ -91,13 +99,13 @@ class SagaRepository {
     }
 
     Optional<SagaRow> find(SagaId id) {
-        return jdbc.sql(FIND).param("id", id.value()).query(SagaRepository::map).optional();
+        return jdbc.sql(FIND).param("id", id.value()).query(this::map).optional();
     }
 
     Optional<SagaRow> findByStartKey(String startKey) {
         return jdbc.sql(FIND_BY_START_KEY)
                 .param("key", startKey)
-                .query(SagaRepository::map)
+                .query(this::map)
                 .optional();
     }
 
@@ -121,7 +129,7 @@ class SagaRepository {
                 .param("now", Timestamp.from(now))
                 .param("timeoutsUpTo", Timestamp.from(timeoutsUpTo))
                 .param("limit", limit)
-                .query(SagaRepository::map)
+                .query(this::map)
                 .list();
     }
 
@@ -144,8 +152,9 @@ class SagaRepository {
                 .update();
     }
 
-    private static JdbcClient.StatementSpec stateParams(JdbcClient.StatementSpec statement, SagaState state) {
+    private JdbcClient.StatementSpec stateParams(JdbcClient.StatementSpec statement, SagaState state) {
         return statement
+                .param("members", state.members().isEmpty() ? null : mapper.writeValueAsString(state.members()))
                 .param("status", state.status().name())
                 .param("step", state.step())
                 .param("direction", state.direction().name())
@@ -160,8 +169,9 @@ class SagaRepository {
         return instant == null ? null : Timestamp.from(instant);
     }
 
-    private static SagaRow map(ResultSet rows, int n) throws SQLException {
+    private SagaRow map(ResultSet rows, int n) throws SQLException {
         Timestamp deadline = rows.getTimestamp("deadline");
+        String members = rows.getString("members");
         var state = new SagaState(
                 rows.getInt("current_step"),
                 Direction.valueOf(rows.getString("direction")),
@@ -170,7 +180,8 @@ class SagaRepository {
                 rows.getObject("awaited_request", UUID.class),
                 deadline == null ? null : deadline.toInstant(),
                 rows.getString("reason"),
-                rows.getString("last_error"));
+                rows.getString("last_error"),
+                members == null ? List.of() : mapper.readValue(members, MEMBERS));
         return new SagaRow(
                 SagaId.of(rows.getObject("id", UUID.class)),
                 rows.getString("type"),

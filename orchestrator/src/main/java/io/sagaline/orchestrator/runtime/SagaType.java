@@ -18,7 +18,8 @@ public interface SagaType<D extends Record> {
 
     /**
      * Every version of the definition that instances may still run on, newest last. A new
-     * instance starts on the newest; an instance keeps the version it started with.
+     * instance starts on the newest unless {@code sagaline.orchestrator.start-versions} names
+     * another; an instance keeps the version it started with.
      */
     List<SagaDefinition<D>> definitions();
 

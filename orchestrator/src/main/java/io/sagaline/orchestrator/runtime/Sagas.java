@@ -10,6 +10,7 @@ import io.sagaline.messaging.SagaProperties;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.orchestrator.runtime.StepLog.Entry;
 import io.sagaline.orchestrator.runtime.StepLog.Line;
+import io.sagaline.orchestrator.saga.GroupMember;
 import io.sagaline.orchestrator.saga.SagaDefinition;
 import io.sagaline.orchestrator.saga.SagaEffect;
 import io.sagaline.orchestrator.saga.SagaEngine;
@@ -22,8 +23,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -65,6 +66,8 @@ public class Sagas {
     private final SagaMetrics metrics;
     private final Effects effects;
     private final SagaAdmission admission;
+    /** The definition new sagas start on, by type. */
+    private final Map<String, SagaDefinition<?>> startOn;
 
     Sagas(
             List<SagaType<?>> types,
@@ -79,8 +82,11 @@ public class Sagas {
             SagaMetrics metrics,
             Effects effects,
             SagaAdmission admission,
-            SagaProperties saga) {
+            SagaProperties saga,
+            OrchestratorProperties properties) {
         types.forEach(type -> requireWithin(saga.maxDuration(), type));
+        this.startOn = types.stream()
+                .collect(Collectors.toUnmodifiableMap(SagaType::name, type -> startDefinition(type, properties)));
         this.types = types.stream().collect(Collectors.toUnmodifiableMap(SagaType::name, Function.identity()));
         this.repository = repository;
         this.stepLog = stepLog;
@@ -111,8 +117,25 @@ public class Sagas {
         }
     }
 
+    /** The definition {@code sagaline.orchestrator.start-versions} names for {@code type}, or its newest. */
+    private static <D extends Record> SagaDefinition<D> startDefinition(
+            SagaType<D> type, OrchestratorProperties properties) {
+        return properties
+                .startVersion(type.name())
+                .map(version -> type.definitions().stream()
+                        .filter(definition -> definition.version() == version)
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("sagaline.orchestrator.start-versions names "
+                                + type.name() + " v" + version + ", which is not registered; it has versions "
+                                + type.definitions().stream()
+                                        .map(SagaDefinition::version)
+                                        .toList())))
+                .orElseGet(type::latest);
+    }
+
     /**
-     * Starts a saga on the newest definition of {@code type}, or finds the one its start key
+     * Starts a saga on the definition {@code sagaline.orchestrator.start-versions} names for
+     * {@code type} (its newest unless named), or finds the one its start key
      * started before. The saga's first commands are in the outbox when this returns.
      *
      * @throws StartKeyReused if the key started a saga from a request with another fingerprint
@@ -150,7 +173,8 @@ public class Sagas {
     private <D extends Record> StartResult startAdmitted(SagaType<D> type, SagaStart<D> start) {
         return inTransaction(() -> {
             Instant now = clock.instant();
-            SagaDefinition<D> definition = type.latest();
+            @SuppressWarnings("unchecked") // startOn maps each type's name to one of its own definitions
+            SagaDefinition<D> definition = (SagaDefinition<D>) startOn.get(type.name());
             var event = new SagaEvent.Started();
             Transition<D> transition =
                     engine.apply(definition, start.sagaId(), start.data(), SagaState.initial(), event, now);
@@ -237,7 +261,7 @@ public class Sagas {
             return inTransaction(() -> {
                 Instant now = clock.instant();
                 List<SagaRow> due = repository.claimDue(now, timeoutsUpTo, limit);
-                due.forEach(row -> fire(row, now));
+                due.forEach(row -> fire(row, now, timeoutsUpTo));
                 return due.size();
             });
         } catch (RuntimeException e) {
@@ -260,7 +284,7 @@ public class Sagas {
                     return false;
                 }
                 claimed.set(due.getFirst());
-                fire(due.getFirst(), now);
+                fire(due.getFirst(), now, timeoutsUpTo);
                 return true;
             });
         } catch (RuntimeException e) {
@@ -279,9 +303,9 @@ public class Sagas {
         }
     }
 
-    private void fire(SagaRow row, Instant now) {
+    private void fire(SagaRow row, Instant now, Instant timeoutsUpTo) {
         Entry entry = row.state().awaitedRequest() != null ? Entry.TIMEOUT : Entry.RETRY_DUE;
-        apply(typeOf(row), row, new SagaEvent.DeadlinePassed(), Line.of(row.id(), now, entry, null), now);
+        apply(typeOf(row), row, new SagaEvent.DeadlinePassed(timeoutsUpTo), Line.of(row.id(), now, entry, null), now);
     }
 
     /**
@@ -327,9 +351,14 @@ public class Sagas {
         SagaState before = row.state();
         Transition<D> transition = apply(type, row, event, received, now);
         if (!transition.isIgnored()) {
-            var step = definition.step(before.step());
-            Instant sent = before.awaits(event.inReplyTo())
-                    ? Objects.requireNonNull(before.deadline()).minus(step.timeout())
+            var step = definition.step(answeredStep(before, event.inReplyTo()));
+            Instant deadline = before.members().stream()
+                    .filter(member -> event.inReplyTo().equals(member.awaitedRequest()))
+                    .map(GroupMember::deadline)
+                    .findFirst()
+                    .orElse(before.awaits(event.inReplyTo()) ? before.deadline() : null);
+            Instant sent = deadline != null
+                    ? deadline.minus(step.timeout())
                     : now; // an earlier attempt's reply: when it was sent is not kept
             String outcome = step.classify(event.reply(), before.direction()).name();
             Effects.afterCommit(() -> metrics.stepAnswered(
@@ -341,10 +370,13 @@ public class Sagas {
             SagaType<D> type, SagaRow row, SagaEvent event, Line eventLine, Instant now) {
         SagaDefinition<D> definition = definitionOf(type, row);
         SagaState before = row.state();
-        // The event happened to the step the saga stood on.
-        Line line = eventLine.step() == null && before.step() >= 0 && before.step() < definition.size()
-                ? eventLine.atStep(
-                        before.step(), definition.step(before.step()).name(), before.direction(), before.attempt())
+        // The event happened to the step the saga stood on; a reply, to the group member it answers.
+        int at = event instanceof SagaEvent.ReplyReceived reply
+                ? answeredStep(before, reply.inReplyTo())
+                : firstDueStep(before);
+        int attempt = before.member(at).map(GroupMember::attempt).orElse(before.attempt());
+        Line line = eventLine.step() == null && at >= 0 && at < definition.size()
+                ? eventLine.atStep(at, definition.step(at).name(), before.direction(), attempt)
                 : eventLine;
         D data = mapper.readValue(row.payload(), type.dataType());
         Transition<D> transition = engine.apply(definition, row.id(), data, row.state(), event, now);
@@ -354,6 +386,24 @@ public class Sagas {
         }
         effects.carryOut(type, definition, row, transition, now, new ArrayList<>(List.of(line)));
         return transition;
+    }
+
+    /** The step whose deadline is the saga's: a group member's, or else the one the saga stands on. */
+    private static int firstDueStep(SagaState state) {
+        return state.members().stream()
+                .filter(member -> member.deadline() != null && member.deadline().equals(state.deadline()))
+                .mapToInt(GroupMember::step)
+                .findFirst()
+                .orElse(state.step());
+    }
+
+    /** The step whose request {@code request} is: a group member's, or else the one the saga stands on. */
+    private static int answeredStep(SagaState state, UUID request) {
+        return state.members().stream()
+                .filter(member -> request.equals(member.awaitedRequest()))
+                .mapToInt(GroupMember::step)
+                .findFirst()
+                .orElse(state.step());
     }
 
     private <D extends Record> SagaDefinition<D> definitionOf(SagaType<D> type, SagaRow row) {

@@ -27,6 +27,8 @@ class StepLog {
         TIMEOUT,
         RETRY_DUE,
         RETRY_SCHEDULED,
+        MEMBER_SETTLED,
+        COMPENSATION_PENDING,
         COMPENSATION_STARTED,
         COMPLETED,
         COMPENSATED,

@@ -2,6 +2,7 @@ package io.sagaline.orchestrator.saga;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -14,18 +15,28 @@ import org.jspecify.annotations.Nullable;
  * pivot, then retriable steps. Immutable and thread-safe; an instance keeps the name and version it
  * was started with, so a changed saga gets a new version and running instances keep the old one.
  *
+ * <p>Steps declared one after another that do not depend on each other can form a parallel group:
+ * their commands go out together, and the saga moves on when every one of them succeeded. If one
+ * fails, no further command goes out; once the others have answered or timed out, every member
+ * that succeeded or is in doubt is compensated, one after another in reverse order, and then the
+ * steps before the group. A group's members all send commands, and are all compensatable or all
+ * retriable; the pivot stands alone.
+ *
  * @param name the saga type, such as {@code order}
  * @param version the definition's version, from 1
  * @param dataType the record the saga carries from step to step
  * @param steps the steps, index 0 first
+ * @param groups the parallel groups, in step order; a step in none runs alone
  * @param <D> the saga's data
  */
-public record SagaDefinition<D extends Record>(String name, int version, Class<D> dataType, List<Step<D>> steps) {
+public record SagaDefinition<D extends Record>(
+        String name, int version, Class<D> dataType, List<Step<D>> steps, List<StepGroup> groups) {
 
     public SagaDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(dataType, "dataType");
         steps = List.copyOf(steps);
+        groups = List.copyOf(groups);
         if (name.isBlank() || version < 1 || steps.isEmpty()) {
             throw new IllegalArgumentException("a saga needs a name, a version from 1 and a step");
         }
@@ -43,6 +54,28 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
             }
             previous = step.kind();
         }
+        int free = 0;
+        for (StepGroup group : groups) {
+            if (group.first() < free || group.last() >= steps.size() || !group.isParallel()) {
+                throw new IllegalArgumentException("parallel group " + group + " overlaps another, is out of order,"
+                        + " has fewer than two steps or ends past the last step");
+            }
+            for (int index = group.first(); index <= group.last(); index++) {
+                Step<D> step = steps.get(index);
+                if (step.isLocal()
+                        || step.kind() == StepKind.PIVOT
+                        || step.kind() != steps.get(group.first()).kind()) {
+                    throw new IllegalArgumentException(step.name() + " cannot run in a parallel group: its steps send"
+                            + " commands and are all compensatable or all retriable; the pivot stands alone");
+                }
+            }
+            free = group.last() + 1;
+        }
+    }
+
+    /** A definition whose steps each run alone. */
+    public SagaDefinition(String name, int version, Class<D> dataType, List<Step<D>> steps) {
+        this(name, version, dataType, steps, List.of());
     }
 
     /** Starts a definition; add steps with {@link Builder#step(String)}. */
@@ -56,6 +89,16 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
 
     public int size() {
         return steps.size();
+    }
+
+    /** The group step {@code index} runs in: its parallel group, or a group of its own. */
+    public StepGroup group(int index) {
+        for (StepGroup group : groups) {
+            if (group.contains(index)) {
+                return group;
+            }
+        }
+        return new StepGroup(index, 1);
     }
 
     /** The index of the first step that is not compensatable; {@link #size()} if every step is. */
@@ -74,7 +117,17 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
      * pivot relies on must outlive.
      */
     public Duration longestUntilPivot() {
-        return steps.subList(0, pivot()).stream().map(Step::longestWait).reduce(Duration.ZERO, Duration::plus);
+        Duration longest = Duration.ZERO;
+        int index = 0;
+        while (index < pivot()) {
+            StepGroup group = group(index);
+            longest = longest.plus(steps.subList(group.first(), group.last() + 1).stream()
+                    .map(Step::longestWait)
+                    .max(Comparator.naturalOrder())
+                    .orElseThrow());
+            index = group.last() + 1;
+        }
+        return longest;
     }
 
     /** Whether the saga may still be undone while step {@code index} is current. */
@@ -103,6 +156,7 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
         private final int version;
         private final Class<D> dataType;
         private final List<Step<D>> steps = new ArrayList<>();
+        private final List<List<String>> parallel = new ArrayList<>();
         private @Nullable Draft<D> draft;
 
         private Builder(String name, int version, Class<D> dataType) {
@@ -202,13 +256,47 @@ public record SagaDefinition<D extends Record>(String name, int version, Class<D
         }
 
         /**
+         * Runs the steps named, declared one after another, at once: a parallel group. The steps
+         * may be declared before or after this call.
+         */
+        public Builder<D> parallel(String... stepNames) {
+            if (stepNames.length < 2) {
+                throw new IllegalArgumentException("a parallel group needs two steps or more");
+            }
+            parallel.add(List.of(stepNames));
+            return this;
+        }
+
+        /**
          * The finished definition.
          *
-         * @throws IllegalArgumentException if a step is incomplete or the steps are out of order
+         * @throws IllegalArgumentException if a step is incomplete, the steps are out of order, or
+         *     a parallel group names steps that are unknown or not declared one after another
          */
         public SagaDefinition<D> build() {
             close();
-            return new SagaDefinition<>(name, version, dataType, steps);
+            List<StepGroup> groups = new ArrayList<>();
+            for (List<String> names : parallel) {
+                int first = indexOf(names.getFirst());
+                for (int i = 1; i < names.size(); i++) {
+                    if (indexOf(names.get(i)) != first + i) {
+                        throw new IllegalArgumentException(
+                                "parallel " + names + ": the steps must be declared one after another, in this order");
+                    }
+                }
+                groups.add(new StepGroup(first, names.size()));
+            }
+            groups.sort(Comparator.comparingInt(StepGroup::first));
+            return new SagaDefinition<>(name, version, dataType, steps, groups);
+        }
+
+        private int indexOf(String stepName) {
+            for (Step<D> step : steps) {
+                if (step.name().equals(stepName)) {
+                    return step.index();
+                }
+            }
+            throw new IllegalArgumentException("parallel: no step is called " + stepName);
         }
 
         private Draft<D> open() {

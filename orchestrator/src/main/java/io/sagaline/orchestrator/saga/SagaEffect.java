@@ -1,7 +1,9 @@
 package io.sagaline.orchestrator.saga;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the caller of {@link SagaEngine#apply} must carry out, in the transaction that stores the
@@ -41,6 +43,32 @@ public sealed interface SagaEffect {
     /** The current request failed with {@code reason}; attempt {@code attempt} is due {@code at}. */
     record RetryScheduled(int step, Direction direction, int attempt, Instant at, String reason)
             implements SagaEffect {}
+
+    /**
+     * A member of the parallel group that starts at {@code group} failed or is in doubt: no further
+     * command goes forward, and compensation begins once the members still awaited have answered
+     * or timed out.
+     *
+     * @param awaited the steps whose replies are still awaited
+     */
+    record CompensationPending(int group, String reason, List<Integer> awaited) implements SagaEffect {
+
+        public CompensationPending {
+            awaited = List.copyOf(awaited);
+        }
+    }
+
+    /**
+     * Step {@code step}, a member of a parallel group, has its outcome: it {@link
+     * GroupMember.Phase#SUCCEEDED succeeded}, {@link GroupMember.Phase#FAILED failed} (and is not
+     * undone), or is {@link GroupMember.Phase#IN_DOUBT in doubt} (timed out, no longer awaited, and
+     * undone if the group fails).
+     */
+    record MemberSettled(
+            int step,
+            String stepName,
+            GroupMember.Phase outcome,
+            @Nullable String detail) implements SagaEffect {}
 
     /** Compensation begins with step {@code fromStep}. */
     record CompensationStarted(int fromStep, String reason) implements SagaEffect {}

@@ -59,8 +59,10 @@ public final class SagaEngine {
         var turn = new Turn<>(definition, sagaId, data, now, jitter, requestIds);
         SagaState next = switch (event) {
             case Started started -> start(turn, state);
-            case ReplyReceived reply -> onReply(turn, state, reply);
-            case DeadlinePassed passed -> onDeadline(turn, state);
+            case ReplyReceived reply ->
+                state.runsGroup() ? ParallelGroup.onReply(turn, state, reply) : onReply(turn, state, reply);
+            case DeadlinePassed passed ->
+                state.runsGroup() ? onGroupDeadline(turn, state, passed) : onDeadline(turn, state);
             case OperatorRetry retry -> onRetry(turn, state);
             case OperatorAbort abort -> onAbort(turn, state, abort.reason());
             case OperatorResolve resolve -> onResolve(turn, state, resolve.reason());
@@ -143,7 +145,19 @@ public final class SagaEngine {
         return turn.retryLater(state, timedOut);
     }
 
+    private static <D extends Record> SagaState onGroupDeadline(Turn<D> turn, SagaState state, DeadlinePassed event) {
+        if (!state.isDue(turn.now())) {
+            return turn.ignore(state, "no deadline due; saga is " + state.status() + ", deadline " + state.deadline());
+        }
+        return ParallelGroup.onDeadline(turn, state, event);
+    }
+
     private static <D extends Record> SagaState onRetry(Turn<D> turn, SagaState state) {
+        if (state.runsGroup()
+                && state.status() != SagaStatus.COMPENSATION_FAILED
+                && !state.status().isFinal()) {
+            return ParallelGroup.retryNow(turn, state);
+        }
         return switch (state.status()) {
             case RUNNING, COMPENSATING -> turn.resend(state);
             case COMPENSATION_FAILED -> turn.resend(state.resumeCompensating());
@@ -160,6 +174,9 @@ public final class SagaEngine {
                     String pivot =
                             turn.definition().step(turn.definition().pivot()).name();
                     yield turn.reject(state, "cannot abort: the saga is past its pivot (" + pivot + ")");
+                }
+                if (state.runsGroup()) {
+                    yield ParallelGroup.abort(turn, state, "aborted by an operator: " + reason);
                 }
                 // The current step's request may have been carried out: undo it too.
                 yield turn.compensate(state, state.step(), "aborted by an operator: " + reason);

@@ -1,5 +1,6 @@
 package io.sagaline.orchestrator.saga;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +32,23 @@ public sealed interface SagaEvent {
         }
     }
 
-    /** The state's deadline passed: the awaited reply timed out, or a retry is due. */
-    record DeadlinePassed() implements SagaEvent {}
+    /**
+     * The state's deadline passed: the awaited reply timed out, or a retry is due.
+     *
+     * @param timeoutsUpTo reply timeouts count only up to this instant, up to which every reply has
+     *     been read (ADR 11); a due retry counts whenever it is due
+     */
+    record DeadlinePassed(Instant timeoutsUpTo) implements SagaEvent {
+
+        public DeadlinePassed {
+            Objects.requireNonNull(timeoutsUpTo, "timeoutsUpTo");
+        }
+
+        /** Every deadline that passed counts. */
+        public DeadlinePassed() {
+            this(Instant.MAX);
+        }
+    }
 
     /** An operator asks to retry the current step, or the failed compensation, now. */
     record OperatorRetry() implements SagaEvent {}

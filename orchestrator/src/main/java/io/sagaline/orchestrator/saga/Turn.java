@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /** One application of an event: the moves of the state machine, collecting data and effects. */
 final class Turn<D extends Record> {
@@ -79,6 +80,17 @@ final class Turn<D extends Record> {
             if (!forward && state.step() < 0) {
                 emit(new SagaEffect.Compensated(String.valueOf(state.reason())));
                 return state.compensated();
+            }
+            if (forward && definition.group(state.step()).isParallel()) {
+                return ParallelGroup.start(this, state, definition.group(state.step()));
+            }
+            if (!forward
+                    && state.member(state.step())
+                            .filter(member -> !member.phase().needsCompensation())
+                            .isPresent()) {
+                // A member of a parallel group that failed did nothing: there is nothing to undo.
+                state = state.next();
+                continue;
             }
             Step<D> step = definition.step(state.step());
             switch (step.action(state.direction())) {
@@ -159,23 +171,42 @@ final class Turn<D extends Record> {
     }
 
     private SagaState send(SagaState state, Step<D> step, Action.Send<D> send, int attempt) {
-        UUID request = requestIds.get();
-        Instant deadline = now.plus(step.timeout());
-        Record command = send.command().apply(data);
-        emit(new SagaEffect.SendCommand(
-                step.index(),
-                step.name(),
-                state.direction(),
-                command,
-                send.topic(),
-                idempotencyKey(step.index(), state.direction()),
-                request,
-                attempt,
-                deadline));
-        return state.sent(request, attempt, deadline);
+        SagaEffect.SendCommand command = command(step, send, state.direction(), attempt);
+        return state.sent(command.requestId(), attempt, command.deadline());
     }
 
-    private String idempotencyKey(int step, Direction direction) {
+    /** Sends attempt {@code attempt} of step {@code index}'s command, a member of a parallel group. */
+    GroupMember sendMember(int index, int attempt, @Nullable String lastError) {
+        Step<D> step = definition.step(index);
+        if (!(step.action() instanceof Action.Send<D> send)) {
+            throw new IllegalStateException(step.name() + " is local and cannot run in a parallel group");
+        }
+        SagaEffect.SendCommand command = command(step, send, Direction.FORWARD, attempt);
+        return new GroupMember(
+                index, GroupMember.Phase.AWAITING, attempt, command.requestId(), command.deadline(), lastError);
+    }
+
+    private SagaEffect.SendCommand command(Step<D> step, Action.Send<D> send, Direction direction, int attempt) {
+        var command = new SagaEffect.SendCommand(
+                step.index(),
+                step.name(),
+                direction,
+                send.command().apply(data),
+                send.topic(),
+                idempotencyKey(step.index(), direction),
+                requestIds.get(),
+                attempt,
+                now.plus(step.timeout()));
+        emit(command);
+        return command;
+    }
+
+    /** The backoff before attempt {@code attempt + 1} of step {@code step}'s request. */
+    Instant backoffAfter(Step<D> step, int attempt) {
+        return now.plus(step.retry().backoff(attempt, jitter));
+    }
+
+    String idempotencyKey(int step, Direction direction) {
         return sagaId + ":" + step + ":" + direction.action();
     }
 }

@@ -47,7 +47,7 @@ class OrderSagaForwardTest {
 
     @Test
     void definitionReadsLikeTheDesignTable() {
-        assertThat(OrderSaga.DEFINITION.steps())
+        assertThat(OrderSaga.V1.steps())
                 .extracting(Step::name, Step::kind, Step::isLocal)
                 .containsExactly(
                         tuple("create order", StepKind.COMPENSATABLE, true),
@@ -57,9 +57,9 @@ class OrderSagaForwardTest {
                         tuple("capture payment", StepKind.PIVOT, false),
                         tuple("allocate inventory", StepKind.RETRIABLE, false),
                         tuple("send order confirmation", StepKind.RETRIABLE, false));
-        assertThat(OrderSaga.DEFINITION.pivot()).isEqualTo(4);
-        assertThat(OrderSaga.DEFINITION.name()).isEqualTo("order");
-        assertThat(OrderSaga.DEFINITION.version()).isEqualTo(1);
+        assertThat(OrderSaga.V1.pivot()).isEqualTo(4);
+        assertThat(OrderSaga.V1.name()).isEqualTo("order");
+        assertThat(OrderSaga.V1.version()).isEqualTo(1);
     }
 
     @Test

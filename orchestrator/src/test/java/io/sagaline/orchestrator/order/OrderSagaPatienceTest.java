@@ -181,6 +181,6 @@ class OrderSagaPatienceTest {
     @Test
     void theOrderSagaReachesItsPivotWithinSevenMinutesEvenWhenEveryReplyComesLast() {
         // Three steps, each up to four attempts of 30 s and 7 s of backoff between them.
-        assertThat(OrderSaga.DEFINITION.longestUntilPivot()).isEqualTo(ofSeconds(3 * 127));
+        assertThat(OrderSaga.V1.longestUntilPivot()).isEqualTo(ofSeconds(3 * 127));
     }
 }

@@ -221,6 +221,6 @@ class OrderSagaRetryTest {
     }
 
     private static Duration timeoutOf(int step) {
-        return OrderSaga.DEFINITION.step(step).timeout();
+        return OrderSaga.V1.step(step).timeout();
     }
 }

@@ -38,7 +38,12 @@ final class Orders {
 
     /** The order saga, started: the order created, the payment authorization sent. */
     static SagaRun<OrderData> started() {
-        return SagaRun.given(OrderSaga.DEFINITION, ORDER).start();
+        return SagaRun.given(OrderSaga.V1, ORDER).start();
+    }
+
+    /** The order saga, version 2, started: the order created, its first group's three commands sent. */
+    static SagaRun<OrderData> startedOnV2() {
+        return SagaRun.given(OrderSaga.V2, ORDER).start();
     }
 
     /** The order saga with steps 1 to {@code step - 1} succeeded, awaiting step {@code step}'s reply. */

@@ -20,7 +20,7 @@ class SagaMaxDurationTest {
     private static final SagaType<OrderData> ORDERS = new SagaType<>() {
         @Override
         public List<SagaDefinition<OrderData>> definitions() {
-            return List.of(OrderSaga.DEFINITION);
+            return List.of(OrderSaga.V1);
         }
 
         @Override

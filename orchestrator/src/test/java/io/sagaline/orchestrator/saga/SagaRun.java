@@ -116,6 +116,32 @@ public final class SagaRun<D extends Record> {
         return effects;
     }
 
+    /** The request step {@code step}, a member of the running parallel group, awaits. */
+    public UUID awaitedBy(int step) {
+        return state.member(step)
+                .map(GroupMember::awaitedRequest)
+                .orElseThrow(() -> new AssertionError("step " + step + " awaits no reply: " + state));
+    }
+
+    /** The request of step {@code step}, a member of the running parallel group, is answered. */
+    public SagaRun<D> replyFor(int step, Record reply) {
+        return replyTo(awaitedBy(step), reply);
+    }
+
+    /** Every command the last event sent, in order. */
+    public List<SendCommand> sentAll() {
+        return effects.stream()
+                .filter(SendCommand.class::isInstance)
+                .map(SendCommand.class::cast)
+                .toList();
+    }
+
+    /** The clock moves to {@code at}, and the deadline scan reports it, with replies read up to {@code readUpTo}. */
+    public SagaRun<D> deadlinePassesAt(Instant at, Instant readUpTo) {
+        now = at;
+        return when(new SagaEvent.DeadlinePassed(readUpTo));
+    }
+
     /** The one command the last event sent. */
     public SendCommand sent() {
         List<SendCommand> sent = effects.stream()

@@ -27,7 +27,7 @@ class OrderSagaType implements SagaType<OrderData> {
 
     @Override
     public List<SagaDefinition<OrderData>> definitions() {
-        return List.of(OrderSaga.DEFINITION);
+        return List.of(OrderSaga.V1, OrderSaga.V2);
     }
 
     @Override
