@@ -286,11 +286,14 @@ class CrashesIT {
         return runningSagasBefore("'infinity'");
     }
 
-    /** Running sagas short of the confirmation mail (step 6) whose deadline is before {@code deadline}. */
+    /**
+     * Running sagas whose deadline, before {@code deadline}, is a 30 s reply timeout or a retry and
+     * not the confirmation mail's 3-minute timeout.
+     */
     private static long runningSagasBefore(String deadline) {
         return JdbcClient.create(system.dataSource(Service.ORCHESTRATOR))
-                .sql("SELECT count(*) FROM saga_instance WHERE status = 'RUNNING' AND current_step < 6 AND deadline < "
-                        + deadline)
+                .sql("SELECT count(*) FROM saga_instance WHERE status = 'RUNNING'"
+                        + " AND deadline < updated_at + interval '1 minute' AND deadline < " + deadline)
                 .query(Long.class)
                 .single();
     }

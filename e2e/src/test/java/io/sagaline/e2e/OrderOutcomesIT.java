@@ -62,24 +62,55 @@ class OrderOutcomesIT {
     }
 
     @Test
-    void rejectsAnOrderThePaymentDeclinesAndUndoesNothingElse() {
+    void rejectsAnOrderThePaymentDeclinesAndUndoesWhatRanBesideIt() {
         Placed order = place(shop.place("bob", "BOOK-1", 1, 1999, Shop.NORTH));
 
         JsonNode saga = shop.awaitFinal(order, SAGA_TIMEOUT);
 
         assertThat(saga.get("status").asString()).isEqualTo("COMPENSATED");
-        assertThat(Shop.compensations(saga)).isEmpty();
+        // Reserving and booking ran beside the declined authorization (order saga v2).
+        assertThat(Shop.compensations(saga)).containsExactly("CancelShipment", "ReleaseInventory");
         assertRejected(order, "authorize payment failed");
     }
 
     @Test
-    void voidsThePaymentWhenTheStockIsShort() {
+    void voidsThePaymentAndCancelsTheShipmentWhenTheStockIsShort() {
         Placed order = place(shop.place("alice", "LAMP-1", 1, 4500, Shop.NORTH));
 
         JsonNode saga = shop.awaitFinal(order, SAGA_TIMEOUT);
 
-        assertThat(Shop.compensations(saga)).containsExactly("VoidAuthorization");
+        assertThat(Shop.compensations(saga)).containsExactly("CancelShipment", "VoidAuthorization");
         assertRejected(order, "reserve inventory failed");
+    }
+
+    @Test
+    void runsVersionOneStepByStepWhenAnOperatorRollsBackToIt() {
+        system.startNewOrdersOn(1);
+        try {
+            Placed approved = place(shop.place("alice", "BOOK-1", 1, 1999, Shop.NORTH));
+            Placed declined = place(shop.place("bob", "BOOK-1", 1, 1999, Shop.NORTH));
+
+            JsonNode saga = shop.awaitFinal(approved, SAGA_TIMEOUT);
+            assertThat(saga.get("definitionVersion").asInt()).isEqualTo(1);
+            assertThat(saga.get("status").asString()).isEqualTo("COMPLETED");
+            assertThat(saga.get("steps")
+                            .valueStream()
+                            .map(step -> step.get("name").asString()))
+                    .containsExactly(
+                            "authorize payment",
+                            "reserve inventory",
+                            "schedule shipment",
+                            "capture payment",
+                            "allocate inventory",
+                            "send order confirmation");
+            assertThat(saga.get("steps").valueStream()).noneMatch(step -> step.hasNonNull("group"));
+            JsonNode rejected = shop.awaitFinal(declined, SAGA_TIMEOUT);
+            assertThat(Shop.compensations(rejected))
+                    .as("on v1 nothing ran beside the authorization")
+                    .isEmpty();
+        } finally {
+            system.startNewOrdersOn(2);
+        }
     }
 
     @Test

@@ -63,6 +63,8 @@ final class Sagaline implements AutoCloseable {
     private final Map<Service, HikariDataSource> dataSources = new EnumMap<>(Service.class);
     private GreenMail mail;
     private TestRelay relay;
+    /** The order saga version new sagas start on; the orchestrator's default (the newest) if null. */
+    private @Nullable Integer orderVersion;
 
     private Sagaline(String name, PostgresServer postgres, KafkaServer kafka) {
         this.run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -231,6 +233,18 @@ final class Sagaline implements AutoCloseable {
         awaitReady(service);
     }
 
+    /**
+     * Stops the orchestrator and starts it again so that new sagas start on {@code version} of the
+     * order saga, as {@code sagaline.orchestrator.start-versions} lets an operator roll back; sagas
+     * under way keep the version they started with.
+     */
+    void startNewOrdersOn(int version) {
+        stop(Service.ORCHESTRATOR);
+        orderVersion = version;
+        processes.put(Service.ORCHESTRATOR, process(Service.ORCHESTRATOR).start());
+        awaitReady(Service.ORCHESTRATOR);
+    }
+
     /** Stops the mail server: the notification service's sends fail until {@link #startMail}. */
     synchronized void stopMail() {
         mailsOfStoppedServers.addAll(List.of(mail.getReceivedMessages()));
@@ -306,6 +320,9 @@ final class Sagaline implements AutoCloseable {
             commandTopics.remove(Topics.SAGA_REPLIES);
             commandTopics.remove(Topics.ORDERS_REQUESTS);
             properties.put("sagaline.orchestrator.command-topics", commandTopics);
+            if (orderVersion != null) {
+                properties.put("sagaline.orchestrator.start-versions", Map.of("order", orderVersion));
+            }
         } else {
             properties.put(service.propertyPrefix() + ".commands-topic", topics.get(service.commandsTopic()));
             properties.put(service.propertyPrefix() + ".replies-topic", replies);

@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +70,8 @@ class OrchestratorCrashIT {
     private static final int KILL_AFTER_ACCEPTED = CRASH_ORDERS / 3;
 
     private static final int PAIR_ORDERS = 100;
+
+    private static final int VERSION_ORDERS = 20;
 
     private TestRun run;
     private TestRelay relay;
@@ -242,6 +245,77 @@ class OrchestratorCrashIT {
         }
     }
 
+    @Test
+    void sagasKeepTheVersionTheyStartedWithWhenARestartChangesTheVersionForNewOnes() {
+        // v1 sagas stop at their last step, the confirmation, until the orchestrator was replaced.
+        IntStream.range(0, VERSION_ORDERS)
+                .forEach(order -> standIns.script(
+                        customer("v1", order), StandInParticipants.SUCCEED.silentOn(SendOrderConfirmation.class)));
+        Map<Integer, SagaId> onV1 = new ConcurrentHashMap<>();
+        try (var old = new Orchestrator(run, "v1", Map.of("SAGALINE_ORCHESTRATOR_STARTVERSIONS_ORDER", "1"))) {
+            old.start();
+            for (int order = 0; order < VERSION_ORDERS; order++) {
+                onV1.put(order, place(old.api, "v1", order).orElseThrow().saga());
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> confirmationsReceived(onV1.values()).size() == VERSION_ORDERS);
+        }
+        assertThat(statuses(jdbc)).containsExactly(Map.entry("RUNNING", (long) VERSION_ORDERS));
+
+        try (var current = new Orchestrator(run, "v2")) {
+            current.start();
+            Map<Integer, SagaId> onV2 = new ConcurrentHashMap<>();
+            for (int order = 0; order < VERSION_ORDERS; order++) {
+                onV2.put(order, place(current.api, "v2", order).orElseThrow().saga());
+            }
+            confirmationsReceived(onV1.values())
+                    .forEach(confirm -> standIns.reply(
+                            confirm, new OrderConfirmationSent(((SendOrderConfirmation) confirm.payload()).orderId())));
+            awaitAllCompleted(jdbc, 2 * VERSION_ORDERS);
+
+            Map<SagaId, Integer> versions = perSaga(jdbc, "SELECT id, definition_version FROM saga_instance");
+            Map<SagaId, Integer> rounds = perSaga(jdbc, """
+                    SELECT saga_id, count(DISTINCT at) FROM saga_step_log
+                    WHERE entry = 'COMMAND_SENT' AND direction = 'FORWARD' GROUP BY saga_id
+                    """);
+            onV1.values().forEach(saga -> {
+                assertThat(versions.get(saga)).as("version of v1 saga %s", saga).isEqualTo(1);
+                assertThat(rounds.get(saga))
+                        .as("commands sent one at a time, saga %s", saga)
+                        .isEqualTo(6);
+            });
+            onV2.values().forEach(saga -> {
+                assertThat(versions.get(saga)).as("version of v2 saga %s", saga).isEqualTo(2);
+                assertThat(rounds.get(saga))
+                        .as("rounds of commands, saga %s", saga)
+                        .isEqualTo(3);
+            });
+            System.out.printf(
+                    "versions: %d sagas started on v1 finished on v1 after a restart made v2 the version for new"
+                            + " sagas; %d new sagas ran v2, sending their commands in 3 rounds instead of 6%n",
+                    onV1.size(), onV2.size());
+        }
+    }
+
+    /** The confirmations the stand-ins received for {@code sagas}. */
+    private List<StandInParticipants.Command> confirmationsReceived(Collection<SagaId> sagas) {
+        Set<SagaId> wanted = Set.copyOf(sagas);
+        return standIns.received().stream()
+                .filter(command ->
+                        wanted.contains(command.sagaId()) && command.payload() instanceof SendOrderConfirmation)
+                .toList();
+    }
+
+    /** A number per saga: {@code query} answers a saga id and the number. */
+    private static Map<SagaId, Integer> perSaga(JdbcClient jdbc, String query) {
+        return jdbc
+                .sql(query)
+                .query((row, n) -> Map.entry(SagaId.of(row.getObject(1, UUID.class)), row.getInt(2)))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
     /** Places CRASH_ORDERS orders at a steady rate; one that got no answer is left for the caller. */
     private static void placeSteadily(ApiClient api, Map<Integer, SagaId> accepted, Queue<Integer> unanswered) {
         long interval = 1_000_000_000L / ORDERS_PER_SECOND;
@@ -399,11 +473,16 @@ class OrchestratorCrashIT {
         private final JavaProcess process;
 
         Orchestrator(TestRun run, String name) {
+            this(run, name, Map.of());
+        }
+
+        Orchestrator(TestRun run, String name, Map<String, String> environment) {
             int port = freePort();
             base = "http://127.0.0.1:" + port;
             api = new ApiClient(base).as(TestAccounts.CLIENT);
             process = JavaProcess.builder(JAR)
                     .env(run.environment())
+                    .env(environment)
                     .env("SERVER_PORT", Integer.toString(port))
                     .jvmArg("-Xmx384m")
                     .logFile(LOGS.resolve(run.database().name() + "-" + name + ".log"))

@@ -98,6 +98,8 @@ class OrderSagaIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         run.register(registry);
+        // The step-by-step expectations here are version 1's; OrderSagaParallelIT runs version 2.
+        registry.add("sagaline.orchestrator.start-versions.order", () -> "1");
     }
 
     @BeforeEach

@@ -55,7 +55,9 @@ class SagaAdminController {
      * Sagas newest first.
      *
      * @param status one or more statuses, comma-separated or repeated
-     * @param step the current step's name or index
+     * @param version the definition version the sagas run on
+     * @param step the current step's name or index; a member of a parallel group finds the sagas
+     *     standing on its group
      * @param stuckFor not final and unchanged for this long: {@code 10m}, {@code 2h} or ISO-8601 ({@code PT10M})
      * @param error text in the last error or the reason
      */
@@ -63,6 +65,7 @@ class SagaAdminController {
     Page<SagaSummary> list(
             @RequestParam(required = false) @Nullable List<SagaStatus> status,
             @RequestParam(required = false) @Nullable String type,
+            @RequestParam(required = false) @Nullable @Min(1) Integer version,
             @RequestParam(required = false) @Nullable String step,
             @RequestParam(required = false) @Nullable String stuckFor,
             @RequestParam(required = false) @Nullable String error,
@@ -71,6 +74,7 @@ class SagaAdminController {
         var filter = new SagaFilter(
                 status == null ? List.of() : status,
                 blankToNull(type),
+                version,
                 blankToNull(step),
                 stuckFor == null ? null : duration(stuckFor),
                 blankToNull(error));
@@ -82,7 +86,10 @@ class SagaAdminController {
         return queries.detail(sagaId).orElseThrow(() -> notFound(sagaId));
     }
 
-    /** Sends the current step's command, or the failed compensation, again now. */
+    /**
+     * Sends the current step's command, or the failed compensation, again now; on a parallel
+     * group, every member's command that is not answered yet.
+     */
     @PostMapping("/{sagaId}/retry")
     SagaDetail retry(@PathVariable UUID sagaId, Principal operator) {
         return act(sagaId, new SagaEvent.OperatorRetry(), operator);

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param statuses any of these statuses
  * @param type the saga type
+ * @param version the definition version the saga runs on
  * @param step the current step, by name or index
  * @param stuckFor not final and unchanged for at least this long
  * @param error text in the last error or the reason, case-insensitive
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 record SagaFilter(
         List<SagaStatus> statuses,
         @Nullable String type,
+        @Nullable Integer version,
         @Nullable String step,
         @Nullable Duration stuckFor,
         @Nullable String error) {}

@@ -1,14 +1,18 @@
 package io.sagaline.orchestrator.admin;
 
+import io.sagaline.orchestrator.admin.SagaViews.MemberView;
 import io.sagaline.orchestrator.admin.SagaViews.Page;
 import io.sagaline.orchestrator.admin.SagaViews.SagaDetail;
 import io.sagaline.orchestrator.admin.SagaViews.SagaSummary;
 import io.sagaline.orchestrator.admin.SagaViews.StepRef;
+import io.sagaline.orchestrator.admin.SagaViews.StepSpan;
 import io.sagaline.orchestrator.admin.SagaViews.TimelineEntry;
 import io.sagaline.orchestrator.runtime.SagaType;
 import io.sagaline.orchestrator.saga.Direction;
+import io.sagaline.orchestrator.saga.GroupMember;
 import io.sagaline.orchestrator.saga.SagaDefinition;
 import io.sagaline.orchestrator.saga.SagaStatus;
+import io.sagaline.orchestrator.saga.StepGroup;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -27,6 +31,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,7 +44,7 @@ class SagaQueries {
 
     private static final String SUMMARY_COLUMNS = """
             id, type, definition_version, status, current_step, direction, attempt, deadline, reason, last_error,
-            created_at, updated_at
+            created_at, updated_at, members::text AS members
             """;
 
     private static final String DETAIL =
@@ -55,6 +60,8 @@ class SagaQueries {
             SagaStatus.COMPENSATING.name(),
             SagaStatus.COMPENSATION_FAILED.name(),
             SagaStatus.COMPLETION_FAILED.name());
+
+    private static final TypeReference<List<GroupMember>> MEMBERS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JsonMapper mapper;
@@ -90,6 +97,10 @@ class SagaQueries {
         if (filter.type() != null) {
             conditions.add("type = :type");
             params.put("type", filter.type());
+        }
+        if (filter.version() != null) {
+            conditions.add("definition_version = :version");
+            params.put("version", filter.version());
         }
         if (filter.step() != null) {
             List<Object[]> steps = matchingSteps(filter.type(), filter.step());
@@ -132,8 +143,12 @@ class SagaQueries {
                 .param("id", sagaId)
                 .query((rows, n) -> {
                     SagaSummary saga = summary(rows, n);
+                    List<TimelineEntry> timeline = timeline(sagaId, saga.createdAt());
                     return SagaDetail.of(
-                            saga, mapper.readTree(rows.getString("payload")), timeline(sagaId, saga.createdAt()));
+                            saga,
+                            mapper.readTree(rows.getString("payload")),
+                            spans(timeline, definition(saga.type(), saga.definitionVersion())),
+                            timeline);
                 })
                 .optional());
     }
@@ -171,6 +186,50 @@ class SagaQueries {
         return entries;
     }
 
+    /** Each command sent and the reply that answered it, if one did. */
+    private static List<StepSpan> spans(List<TimelineEntry> timeline, @Nullable SagaDefinition<?> definition) {
+        Map<UUID, TimelineEntry> replies = new HashMap<>();
+        for (TimelineEntry entry : timeline) {
+            if ("REPLY".equals(entry.entry()) && entry.inReplyTo() != null) {
+                replies.putIfAbsent(entry.inReplyTo(), entry);
+            }
+        }
+        List<StepSpan> spans = new ArrayList<>();
+        for (TimelineEntry sent : timeline) {
+            if (!"COMMAND_SENT".equals(sent.entry()) || sent.step() == null || sent.messageId() == null) {
+                continue;
+            }
+            TimelineEntry reply = replies.get(sent.messageId());
+            StepGroup group =
+                    definition == null || sent.step() >= definition.size() ? null : definition.group(sent.step());
+            spans.add(new StepSpan(
+                    sent.step(),
+                    String.valueOf(sent.stepName()),
+                    String.valueOf(sent.direction()),
+                    sent.attempt() == null ? 1 : sent.attempt(),
+                    group != null
+                                    && group.isParallel()
+                                    && Direction.FORWARD.action().equals(sent.direction())
+                            ? group.first()
+                            : null,
+                    sent.sinceStartMs(),
+                    reply == null ? null : reply.sinceStartMs() - sent.sinceStartMs(),
+                    reply == null ? null : reply.messageType()));
+        }
+        return spans;
+    }
+
+    private @Nullable SagaDefinition<?> definition(String type, int version) {
+        SagaType<?> sagaType = types.get(type);
+        if (sagaType == null) {
+            return null;
+        }
+        return sagaType.definitions().stream()
+                .filter(definition -> definition.version() == version)
+                .findFirst()
+                .orElse(null);
+    }
+
     /** (type, version, index) of every registered step called {@code step}, or at index {@code step}. */
     private List<Object[]> matchingSteps(@Nullable String type, String step) {
         List<Object[]> matches = new ArrayList<>();
@@ -182,7 +241,12 @@ class SagaQueries {
                 for (int index = 0; index < definition.size(); index++) {
                     if (definition.step(index).name().equalsIgnoreCase(step)
                             || String.valueOf(index).equals(step)) {
-                        matches.add(new Object[] {sagaType.name(), definition.version(), index});
+                        // A saga on a parallel group stands on the group's first step.
+                        matches.add(new Object[] {
+                            sagaType.name(),
+                            definition.version(),
+                            definition.group(index).first()
+                        });
                     }
                 }
             }
@@ -206,7 +270,26 @@ class SagaQueries {
                 rows.getString("reason"),
                 rows.getString("last_error"),
                 rows.getTimestamp("created_at").toInstant(),
-                rows.getTimestamp("updated_at").toInstant());
+                rows.getTimestamp("updated_at").toInstant(),
+                members(type, version, rows.getString("members")));
+    }
+
+    private List<MemberView> members(String type, int version, @Nullable String json) {
+        if (json == null) {
+            return List.of();
+        }
+        SagaDefinition<?> definition = definition(type, version);
+        return mapper.readValue(json, MEMBERS).stream()
+                .map(member -> new MemberView(
+                        member.step(),
+                        definition == null
+                                ? "step " + member.step()
+                                : definition.step(member.step()).name(),
+                        member.phase().name(),
+                        member.attempt(),
+                        member.deadline(),
+                        member.lastError()))
+                .toList();
     }
 
     private @Nullable StepRef stepRef(String type, int version, int index) {

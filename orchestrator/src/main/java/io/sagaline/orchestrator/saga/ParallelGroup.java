@@ -62,7 +62,7 @@ final class ParallelGroup {
                 group.put(settled(turn, member, Phase.FAILED, error));
                 if (untilDone) {
                     // Past the pivot nothing is undone: an operator decides, as for a step run alone.
-                    SagaState waiting = group.state(state.status(), state.reason(), error);
+                    SagaState waiting = group.state(state.status(), state.reason(), group.latestError());
                     return turn.failCompletion(waiting, step.name() + " failed for good: " + event.reply());
                 }
                 failure = failing ? null : error;
@@ -173,7 +173,7 @@ final class ParallelGroup {
             }
         }
         SagaStatus status = resume ? SagaStatus.RUNNING : state.status();
-        return group.state(status, state.reason(), state.lastError());
+        return group.state(status, state.reason(), group.latestError());
     }
 
     /**
@@ -189,7 +189,7 @@ final class ParallelGroup {
                 case SUCCEEDED, FAILED, IN_DOUBT -> {}
             }
         }
-        SagaState settled = group.state(state.status(), state.reason(), state.lastError());
+        SagaState settled = group.state(state.status(), state.reason(), group.latestError());
         return turn.compensate(settled, group.last(), reason);
     }
 
@@ -217,13 +217,13 @@ final class ParallelGroup {
             turn.emit(new SagaEffect.CompensationPending(group.first(), failure, group.awaited()));
         }
         if (status == SagaStatus.COMPENSATING && group.awaited().isEmpty()) {
-            SagaState answered = group.state(status, reason, failure != null ? failure : state.lastError());
+            SagaState answered = group.state(status, reason, failure != null ? failure : group.latestError());
             return turn.compensate(answered, group.last(), String.valueOf(reason));
         }
         if (status == SagaStatus.RUNNING && group.allSucceeded()) {
             return turn.enter(state.after(group.last()));
         }
-        return group.state(status, reason, failure != null ? failure : state.lastError());
+        return group.state(status, reason, failure != null ? failure : group.latestError());
     }
 
     /** The members of the group being changed in one turn. */
@@ -231,14 +231,30 @@ final class ParallelGroup {
 
         private final int first;
         private final List<GroupMember> members;
+        private @Nullable String latestError;
 
         Members(SagaState state) {
             this.first = state.step();
             this.members = new ArrayList<>(state.members());
+            this.latestError = state.lastError();
         }
 
+        /** Replaces the member of {@code changed}'s step; a new error of it becomes the group's latest. */
         void put(GroupMember changed) {
-            members.replaceAll(member -> member.step() == changed.step() ? changed : member);
+            for (int i = 0; i < members.size(); i++) {
+                GroupMember before = members.get(i);
+                if (before.step() == changed.step()) {
+                    if (changed.lastError() != null && !changed.lastError().equals(before.lastError())) {
+                        latestError = changed.lastError();
+                    }
+                    members.set(i, changed);
+                }
+            }
+        }
+
+        @Nullable
+        String latestError() {
+            return latestError;
         }
 
         List<GroupMember> all() {
