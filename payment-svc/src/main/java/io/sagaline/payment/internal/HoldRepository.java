@@ -11,7 +11,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Holds and the charges they turn into. */
+/** Holds, the charges they turn into, and the orders voided before they had a hold. */
 @Repository
 class HoldRepository {
 
@@ -53,6 +53,12 @@ class HoldRepository {
             UPDATE charge SET status = 'REFUNDED', refunded_at = :now, refund_reason = :reason
             WHERE order_id = :orderId AND status = 'CHARGED'
             """;
+    private static final String RECORD_VOIDED_ORDER = """
+            INSERT INTO voided_order (order_id, voided_at) VALUES (:orderId, :now)
+            ON CONFLICT (order_id) DO NOTHING
+            """;
+    private static final String IS_VOIDED_ORDER =
+            "SELECT EXISTS (SELECT 1 FROM voided_order WHERE order_id = :orderId)";
 
     private final JdbcClient jdbc;
 
@@ -145,6 +151,23 @@ class HoldRepository {
                         .param("now", Timestamp.from(now))
                         .update()
                 == 1;
+    }
+
+    /** @return false if the order was recorded as voided already (which is left as it is) */
+    boolean recordVoidedOrder(UUID orderId, Instant now) {
+        return jdbc.sql(RECORD_VOIDED_ORDER)
+                        .param("orderId", orderId)
+                        .param("now", Timestamp.from(now))
+                        .update()
+                == 1;
+    }
+
+    /** Whether the order was voided before it had a hold. */
+    boolean isVoidedOrder(UUID orderId) {
+        return jdbc.sql(IS_VOIDED_ORDER)
+                .param("orderId", orderId)
+                .query(Boolean.class)
+                .single();
     }
 
     private static Hold hold(ResultSet rows, int n) throws SQLException {

@@ -47,6 +47,9 @@ class Payments {
     @Transactional
     PaymentReply authorize(AuthorizePayment command) {
         Instant now = now();
+        if (holds.isVoidedOrder(command.orderId())) {
+            return new PaymentDeclined(command.orderId(), voidedBeforeAuthorized(command.orderId()));
+        }
         Money amount = command.amount();
         if (amount.amountMinor() <= 0) {
             return new PaymentDeclined(command.orderId(), "amount must be positive, got " + amount.amountMinor());
@@ -109,7 +112,10 @@ class Payments {
         Instant now = now();
         Optional<Hold> found = holds.lock(command.orderId());
         if (found.isEmpty()) {
-            return new PaymentCaptureFailed(command.orderId(), "no authorization for this order");
+            String reason = holds.isVoidedOrder(command.orderId())
+                    ? voidedBeforeAuthorized(command.orderId())
+                    : "no authorization for this order";
+            return new PaymentCaptureFailed(command.orderId(), reason);
         }
         Hold hold = found.get();
         switch (hold.statusAt(now)) {
@@ -145,7 +151,12 @@ class Payments {
         Instant now = now();
         Optional<Hold> found = holds.lock(command.orderId());
         if (found.isEmpty()) {
-            log.info("Void of order {}: no hold, nothing to release", command.orderId());
+            // The compensation overtook its action (an authorize in doubt may still arrive):
+            // remember the void so that the late authorize is declined instead of holding credit
+            // that no void would release.
+            if (holds.recordVoidedOrder(command.orderId(), now)) {
+                log.info("Void of order {} before any hold: a later authorization is declined", command.orderId());
+            }
             return new AuthorizationVoided(command.orderId());
         }
         Hold hold = found.get();
@@ -183,6 +194,10 @@ class Payments {
     /** PostgreSQL keeps microseconds; a reply must carry exactly what was stored. */
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String voidedBeforeAuthorized(UUID orderId) {
+        return "order " + orderId + " was voided before it was authorized";
     }
 
     private static Money moneyOf(Hold hold) {

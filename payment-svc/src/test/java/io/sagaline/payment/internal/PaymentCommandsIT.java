@@ -208,17 +208,29 @@ class PaymentCommandsIT {
     }
 
     @Test
-    void aVoidBeforeItsAuthorizationSucceedsAndChangesNothing() {
-        UUID orderId = UUID.randomUUID();
+    void aVoidBeforeItsAuthorizationDeclinesTheLateAuthorizationAndHoldsNothing() {
+        String customer = open(1_000, Account.Status.ACTIVE);
+        var authorize = new AuthorizePayment(UUID.randomUUID(), customer, eur(400));
+        UUID orderId = authorize.orderId();
 
-        var voided = reply(send(new VoidAuthorization(orderId)), AuthorizationVoided.class);
+        var voided = reply(send(command(new VoidAuthorization(orderId), "compensate")), AuthorizationVoided.class);
+        var voidedAgain =
+                reply(send(command(new VoidAuthorization(orderId), "compensate-again")), AuthorizationVoided.class);
+        var late = reply(send(command(authorize, "forward")), PaymentDeclined.class);
+        var replayed = reply(send(command(authorize, "forward-replayed")), PaymentDeclined.class);
+        var capture = reply(send(new CapturePayment(orderId, eur(400))), PaymentCaptureFailed.class);
 
-        assertThat(voided.orderId()).isEqualTo(orderId);
-        assertThat(jdbc.sql("SELECT count(*) FROM hold WHERE order_id = :orderId")
-                        .param("orderId", orderId)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(voided).isEqualTo(new AuthorizationVoided(orderId));
+        assertThat(voidedAgain).isEqualTo(voided);
+        assertThat(late.reason()).isEqualTo("order " + orderId + " was voided before it was authorized");
+        assertThat(replayed).isEqualTo(late);
+        assertThat(capture.reason()).isEqualTo("order " + orderId + " was voided before it was authorized");
+        AccountView account = accounts.view(customer);
+        assertThat(account.holds()).isEmpty();
+        assertThat(account.held()).isZero();
+        assertThat(account.charged()).isZero();
+        assertThat(account.available()).isEqualTo(1_000);
+        assertThat(holdCount(customer)).isZero();
     }
 
     @Test
