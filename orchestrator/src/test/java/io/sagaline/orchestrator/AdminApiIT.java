@@ -3,7 +3,6 @@ package io.sagaline.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
@@ -17,8 +16,6 @@ import io.sagaline.testing.Doors;
 import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.TestAccounts;
-import io.sagaline.testing.TestInfrastructure;
-import io.sagaline.testing.TestRelay;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +74,7 @@ class AdminApiIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static TestRun run;
-    private static TestRelay relay;
+    private static RelayedRun system;
     private static StandInParticipants standIns;
     private static boolean messagingReady;
 
@@ -101,21 +98,14 @@ class AdminApiIT {
 
     @BeforeAll
     static void startRelay() {
-        run = TestRun.create("admin-api-it");
-        relay = TestRelay.start(TestInfrastructure.kafka().bootstrapServers(), List.of(run.database()));
-        standIns = StandInParticipants.start(
-                TestInfrastructure.kafka().bootstrapServers(),
-                run.commandTopics().values(),
-                run.replies(),
-                new EnvelopeCodec(
-                        tools.jackson.databind.json.JsonMapper.builder().build()));
+        system = RelayedRun.start("admin-api-it");
+        run = system.run();
+        standIns = system.standIns();
     }
 
     @AfterAll
     static void stop() {
-        standIns.close();
-        relay.close();
-        run.drop();
+        system.close();
     }
 
     @DynamicPropertySource
@@ -149,7 +139,7 @@ class AdminApiIT {
         if (messagingReady) {
             return;
         }
-        relay.awaitStreaming(WAIT);
+        system.relay().awaitStreaming(WAIT);
         await().atMost(WAIT)
                 .until(() -> listeners.getListenerContainers().stream()
                         .allMatch(

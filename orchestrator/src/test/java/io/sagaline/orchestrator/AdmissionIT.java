@@ -11,9 +11,7 @@ import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Records;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
-import io.sagaline.testing.TestRelay;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,7 +51,7 @@ class AdmissionIT {
             new EnvelopeCodec(JsonMapper.builder().build());
 
     private static TestRun run;
-    private static TestRelay relay;
+    private static RelayedRun system;
     private static StandInParticipants standIns;
     private static KafkaProducer<String, String> producer;
 
@@ -71,18 +69,16 @@ class AdmissionIT {
     @BeforeAll
     static void start() {
         String kafka = TestInfrastructure.kafka().bootstrapServers();
-        run = TestRun.create("admission-it");
-        relay = TestRelay.start(kafka, List.of(run.database()));
-        standIns = StandInParticipants.start(kafka, run.commandTopics().values(), run.replies(), CODEC);
+        system = RelayedRun.start("admission-it");
+        run = system.run();
+        standIns = system.standIns();
         producer = Records.producer(kafka);
     }
 
     @AfterAll
     static void stop() {
         producer.close();
-        standIns.close();
-        relay.close();
-        run.drop();
+        system.close();
     }
 
     @DynamicPropertySource

@@ -3,13 +3,10 @@ package io.sagaline.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.TestAccounts;
-import io.sagaline.testing.TestInfrastructure;
-import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,7 +33,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Many sagas falling due at once, as after a participant outage: a thousand sagas wait for a
@@ -58,7 +54,7 @@ class DeadlineScanIT {
     private static final Duration WAIT = Duration.ofMinutes(3);
 
     private static TestRun run;
-    private static TestRelay relay;
+    private static RelayedRun system;
     private static StandInParticipants standIns;
 
     @Autowired
@@ -72,21 +68,14 @@ class DeadlineScanIT {
 
     @BeforeAll
     static void start() {
-        String kafka = TestInfrastructure.kafka().bootstrapServers();
-        run = TestRun.create("deadline-scan-it");
-        relay = TestRelay.start(kafka, List.of(run.database()));
-        standIns = StandInParticipants.start(
-                kafka,
-                run.commandTopics().values(),
-                run.replies(),
-                new EnvelopeCodec(JsonMapper.builder().build()));
+        system = RelayedRun.start("deadline-scan-it");
+        run = system.run();
+        standIns = system.standIns();
     }
 
     @AfterAll
     static void stop() {
-        standIns.close();
-        relay.close();
-        run.drop();
+        system.close();
     }
 
     @DynamicPropertySource

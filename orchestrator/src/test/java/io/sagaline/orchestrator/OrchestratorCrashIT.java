@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationFailed;
 import io.sagaline.messaging.contract.NotificationMessages.OrderConfirmationSent;
@@ -14,7 +13,6 @@ import io.sagaline.testing.JavaProcess;
 import io.sagaline.testing.Ports;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
-import io.sagaline.testing.TestRelay;
 import io.sagaline.testing.internal.Provisioning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +44,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The orchestrator as real processes from its jar, over real PostgreSQL, Kafka and the outbox relay:
@@ -74,7 +71,7 @@ class OrchestratorCrashIT {
     private static final int VERSION_ORDERS = 20;
 
     private TestRun run;
-    private TestRelay relay;
+    private RelayedRun system;
     private StandInParticipants standIns;
     private HikariDataSource dataSource;
     private JdbcClient jdbc;
@@ -89,25 +86,18 @@ class OrchestratorCrashIT {
 
     @BeforeEach
     void startRelayAndStandIns() {
-        run = TestRun.create("orchestrator-crash-it");
-        // It waits for the outbox table, which the first orchestrator creates.
-        relay = TestRelay.start(TestInfrastructure.kafka().bootstrapServers(), List.of(run.database()));
-        standIns = StandInParticipants.start(
-                TestInfrastructure.kafka().bootstrapServers(),
-                run.commandTopics().values(),
-                run.replies(),
-                new EnvelopeCodec(JsonMapper.builder().build()));
+        system = RelayedRun.start("orchestrator-crash-it");
+        run = system.run();
+        standIns = system.standIns();
         dataSource = TestInfrastructure.postgres().dataSource(run.database());
         jdbc = JdbcClient.create(dataSource);
     }
 
     @AfterEach
     void stopAndDropTheDatabase() {
-        standIns.close();
         dataSource.close();
-        relay.close();
         // Its replication slot goes with it; the server has few.
-        run.drop();
+        system.close();
     }
 
     @Test

@@ -18,7 +18,6 @@ import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Records;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestInfrastructure;
-import io.sagaline.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +58,7 @@ class OrderRequestsIT {
             new EnvelopeCodec(JsonMapper.builder().build());
 
     private static TestRun run;
-    private static TestRelay relay;
+    private static RelayedRun system;
     private static StandInParticipants standIns;
     private static KafkaProducer<String, String> producer;
     private static Records requestDeadLetters;
@@ -76,9 +75,9 @@ class OrderRequestsIT {
     @BeforeAll
     static void startRelay() {
         String kafka = TestInfrastructure.kafka().bootstrapServers();
-        run = TestRun.create("order-requests-it");
-        relay = TestRelay.start(kafka, List.of(run.database()));
-        standIns = StandInParticipants.start(kafka, run.commandTopics().values(), run.replies(), CODEC);
+        system = RelayedRun.start("order-requests-it");
+        run = system.run();
+        standIns = system.standIns();
         producer = Records.producer(kafka);
         requestDeadLetters = Records.consume(kafka, Topics.deadLetterOf(run.requests()));
         replyDeadLetters = Records.consume(kafka, Topics.deadLetterOf(run.replies()));
@@ -89,9 +88,7 @@ class OrderRequestsIT {
         replyDeadLetters.close();
         requestDeadLetters.close();
         producer.close();
-        standIns.close();
-        relay.close();
-        run.drop();
+        system.close();
     }
 
     @DynamicPropertySource

@@ -3,7 +3,6 @@ package io.sagaline.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.messaging.contract.InventoryMessages.InventoryReservationFailed;
 import io.sagaline.messaging.contract.InventoryMessages.InventoryReserved;
@@ -22,8 +21,6 @@ import io.sagaline.messaging.contract.ShipmentMessages.ShipmentFailed;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.MutableClock;
 import io.sagaline.testing.TestAccounts;
-import io.sagaline.testing.TestInfrastructure;
-import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -62,7 +59,7 @@ class OrderSagaIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static TestRun run;
-    private static TestRelay relay;
+    private static RelayedRun system;
     private static StandInParticipants standIns;
 
     @Autowired
@@ -78,21 +75,14 @@ class OrderSagaIT {
 
     @BeforeAll
     static void startRelay() {
-        run = TestRun.create("order-saga-it");
-        relay = TestRelay.start(TestInfrastructure.kafka().bootstrapServers(), List.of(run.database()));
-        standIns = StandInParticipants.start(
-                TestInfrastructure.kafka().bootstrapServers(),
-                run.commandTopics().values(),
-                run.replies(),
-                new EnvelopeCodec(
-                        tools.jackson.databind.json.JsonMapper.builder().build()));
+        system = RelayedRun.start("order-saga-it");
+        run = system.run();
+        standIns = system.standIns();
     }
 
     @AfterAll
     static void stop() {
-        standIns.close();
-        relay.close();
-        run.drop();
+        system.close();
     }
 
     @DynamicPropertySource

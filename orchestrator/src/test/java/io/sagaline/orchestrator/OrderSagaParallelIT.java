@@ -3,7 +3,6 @@ package io.sagaline.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.messaging.contract.InventoryMessages.InventoryReservationFailed;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
@@ -11,8 +10,6 @@ import io.sagaline.messaging.contract.ShipmentMessages.ScheduleShipment;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentScheduled;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.TestAccounts;
-import io.sagaline.testing.TestInfrastructure;
-import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +24,6 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Version 2 of the order saga, the default, through real PostgreSQL, Kafka and the outbox relay
@@ -42,7 +38,7 @@ class OrderSagaParallelIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static TestRun run;
-    private static TestRelay relay;
+    private static RelayedRun system;
     private static StandInParticipants standIns;
 
     @LocalServerPort
@@ -52,20 +48,14 @@ class OrderSagaParallelIT {
 
     @BeforeAll
     static void startRelay() {
-        run = TestRun.create("order-saga-parallel-it");
-        relay = TestRelay.start(TestInfrastructure.kafka().bootstrapServers(), List.of(run.database()));
-        standIns = StandInParticipants.start(
-                TestInfrastructure.kafka().bootstrapServers(),
-                run.commandTopics().values(),
-                run.replies(),
-                new EnvelopeCodec(JsonMapper.builder().build()));
+        system = RelayedRun.start("order-saga-parallel-it");
+        run = system.run();
+        standIns = system.standIns();
     }
 
     @AfterAll
     static void stop() {
-        standIns.close();
-        relay.close();
-        run.drop();
+        system.close();
     }
 
     @DynamicPropertySource

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -123,6 +124,9 @@ final class StandInParticipants implements AutoCloseable {
     private final Thread poller;
     private final List<Command> received = new ArrayList<>();
     private final Map<SagaId, String> customers = new ConcurrentHashMap<>();
+    /** Commands that arrived before their saga's authorization, which names its customer; poller thread only. */
+    private final Map<SagaId, List<Envelope>> beforeTheirCustomer = new HashMap<>();
+
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -236,8 +240,24 @@ final class StandInParticipants implements AutoCloseable {
         Record payload = codec.payload(envelope, type);
         if (payload instanceof AuthorizePayment authorize) {
             customers.put(envelope.sagaId(), authorize.customerId());
+            answer(envelope, payload);
+            // Commands sent beside the authorization (a parallel group) may have come first.
+            List<Envelope> early = beforeTheirCustomer.remove(envelope.sagaId());
+            if (early != null) {
+                early.forEach(this::handle);
+            }
+        } else if (customers.containsKey(envelope.sagaId())) {
+            answer(envelope, payload);
+        } else {
+            // Only the authorization names the customer whose script answers: wait for it.
+            beforeTheirCustomer
+                    .computeIfAbsent(envelope.sagaId(), saga -> new ArrayList<>())
+                    .add(envelope);
         }
-        var command = new Command(envelope, payload, customers.getOrDefault(envelope.sagaId(), ""));
+    }
+
+    private void answer(Envelope envelope, Record payload) {
+        var command = new Command(envelope, payload, customers.get(envelope.sagaId()));
         synchronized (received) {
             received.add(command);
         }

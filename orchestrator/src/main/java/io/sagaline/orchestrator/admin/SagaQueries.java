@@ -224,10 +224,7 @@ class SagaQueries {
         if (sagaType == null) {
             return null;
         }
-        return sagaType.definitions().stream()
-                .filter(definition -> definition.version() == version)
-                .findFirst()
-                .orElse(null);
+        return sagaType.definition(version).orElse(null);
     }
 
     /** (type, version, index) of every registered step called {@code step}, or at index {@code step}. */
@@ -293,17 +290,13 @@ class SagaQueries {
     }
 
     private @Nullable StepRef stepRef(String type, int version, int index) {
-        SagaType<?> sagaType = types.get(type);
-        if (sagaType == null || index < 0) {
+        SagaDefinition<?> definition = definition(type, version);
+        if (definition == null || index < 0 || index >= definition.size()) {
             return null;
         }
-        return sagaType.definitions().stream()
-                .filter(definition -> definition.version() == version && index < definition.size())
-                .findFirst()
-                .map(definition -> new StepRef(
-                        index,
-                        definition.step(index).name(),
-                        definition.step(index).kind().name()))
-                .orElse(null);
+        return new StepRef(
+                index,
+                definition.step(index).name(),
+                definition.step(index).kind().name());
     }
 }

@@ -6,6 +6,7 @@ import io.sagaline.orchestrator.saga.SagaEffect;
 import io.sagaline.orchestrator.saga.SagaState;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A kind of saga the orchestrator runs: its definitions, one per version, and what its local
@@ -42,6 +43,13 @@ public interface SagaType<D extends Record> {
     /** The saga's type name, as stored with each instance. */
     default String name() {
         return latest().name();
+    }
+
+    /** The definition of version {@code version}, if this orchestrator has it. */
+    default Optional<SagaDefinition<D>> definition(int version) {
+        return definitions().stream()
+                .filter(definition -> definition.version() == version)
+                .findFirst();
     }
 
     default SagaDefinition<D> latest() {

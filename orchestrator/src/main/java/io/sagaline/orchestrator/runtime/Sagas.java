@@ -122,9 +122,7 @@ public class Sagas {
             SagaType<D> type, OrchestratorProperties properties) {
         return properties
                 .startVersion(type.name())
-                .map(version -> type.definitions().stream()
-                        .filter(definition -> definition.version() == version)
-                        .findFirst()
+                .map(version -> type.definition(version)
                         .orElseThrow(() -> new IllegalStateException("sagaline.orchestrator.start-versions names "
                                 + type.name() + " v" + version + ", which is not registered; it has versions "
                                 + type.definitions().stream()
@@ -407,9 +405,7 @@ public class Sagas {
     }
 
     private <D extends Record> SagaDefinition<D> definitionOf(SagaType<D> type, SagaRow row) {
-        return type.definitions().stream()
-                .filter(definition -> definition.version() == row.definitionVersion())
-                .findFirst()
+        return type.definition(row.definitionVersion())
                 .orElseThrow(() -> new IllegalStateException("saga " + row.id() + " runs " + row.type() + " v"
                         + row.definitionVersion() + ", a version this orchestrator does not have"));
     }
