@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -349,12 +348,10 @@ public class Sagas {
         SagaState before = row.state();
         Transition<D> transition = apply(type, row, event, received, now);
         if (!transition.isIgnored()) {
-            var step = definition.step(answeredStep(before, event.inReplyTo()));
-            Instant deadline = before.members().stream()
-                    .filter(member -> event.inReplyTo().equals(member.awaitedRequest()))
-                    .map(GroupMember::deadline)
-                    .findFirst()
-                    .orElse(before.awaits(event.inReplyTo()) ? before.deadline() : null);
+            Optional<GroupMember> member = before.memberAwaiting(event.inReplyTo());
+            var step = definition.step(member.map(GroupMember::step).orElse(before.step()));
+            Instant deadline = member.map(GroupMember::deadline)
+                    .orElse(event.inReplyTo().equals(before.awaitedRequest()) ? before.deadline() : null);
             Instant sent = deadline != null
                     ? deadline.minus(step.timeout())
                     : now; // an earlier attempt's reply: when it was sent is not kept
@@ -370,7 +367,9 @@ public class Sagas {
         SagaState before = row.state();
         // The event happened to the step the saga stood on; a reply, to the group member it answers.
         int at = event instanceof SagaEvent.ReplyReceived reply
-                ? answeredStep(before, reply.inReplyTo())
+                ? before.memberAwaiting(reply.inReplyTo())
+                        .map(GroupMember::step)
+                        .orElse(before.step())
                 : firstDueStep(before);
         int attempt = before.member(at).map(GroupMember::attempt).orElse(before.attempt());
         Line line = eventLine.step() == null && at >= 0 && at < definition.size()
@@ -390,15 +389,6 @@ public class Sagas {
     private static int firstDueStep(SagaState state) {
         return state.members().stream()
                 .filter(member -> member.deadline() != null && member.deadline().equals(state.deadline()))
-                .mapToInt(GroupMember::step)
-                .findFirst()
-                .orElse(state.step());
-    }
-
-    /** The step whose request {@code request} is: a group member's, or else the one the saga stands on. */
-    private static int answeredStep(SagaState state, UUID request) {
-        return state.members().stream()
-                .filter(member -> request.equals(member.awaitedRequest()))
                 .mapToInt(GroupMember::step)
                 .findFirst()
                 .orElse(state.step());

@@ -95,6 +95,13 @@ public record SagaState(
         return direction == Direction.FORWARD && !members.isEmpty();
     }
 
+    /** The member of the group whose reply to {@code request} is awaited, if any. */
+    public Optional<GroupMember> memberAwaiting(UUID request) {
+        return members.stream()
+                .filter(member -> request.equals(member.awaitedRequest()))
+                .findFirst();
+    }
+
     /** The member of the group for step {@code index}, if the saga stands on or undoes a group. */
     public Optional<GroupMember> member(int index) {
         return members.stream().filter(member -> member.step() == index).findFirst();

@@ -128,7 +128,7 @@ final class Turn<D extends Record> {
         boolean forward = state.direction() == Direction.FORWARD;
         boolean untilDone = forward && !definition.isBeforePivot(state.step());
         if (untilDone || step.retry().allowsAttemptAfter(state.attempt())) {
-            Instant due = now.plus(step.retry().backoff(state.attempt(), jitter));
+            Instant due = backoffAfter(step, state.attempt());
             emit(new SagaEffect.RetryScheduled(step.index(), state.direction(), state.attempt() + 1, due, error));
             return state.retryAt(due, error);
         }
@@ -147,7 +147,7 @@ final class Turn<D extends Record> {
      */
     SagaState resendLater(SagaState state, String timedOut) {
         Step<D> step = definition.step(state.step());
-        Instant due = now.plus(step.retry().backoff(state.attempt(), jitter));
+        Instant due = backoffAfter(step, state.attempt());
         String reason = timedOut + "; sending it again within a patience of " + step.patience();
         emit(new SagaEffect.RetryScheduled(step.index(), state.direction(), state.attempt() + 1, due, reason));
         return state.retryAt(due, timedOut);
