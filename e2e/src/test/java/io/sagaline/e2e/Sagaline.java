@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The whole system for one test class: five databases, topics of its own on the broker, the
- * outbox relay and the five services as separate processes from their jars, with the
+ * The whole system for one test class: one database with a schema per service, topics of its own
+ * on the broker, the outbox relay and the five services as separate processes from their jars, with the
  * participants' demo data, and a mail server in this JVM that the test can stop and start.
  * Components can be killed and restarted. Close it to stop everything and drop the databases.
  */
@@ -100,8 +101,12 @@ final class Sagaline implements AutoCloseable {
     }
 
     private void create() {
+        // One database with a schema per service, as the local run lays them out (ADR 20).
+        List<TestDatabase> schemas = postgres.createDatabase(
+                PostgresServer.uniqueName("e2e_sagaline"),
+                Arrays.stream(Service.values()).map(Service::schema).toList());
         for (Service service : Service.values()) {
-            databases.put(service, postgres.createDatabase(PostgresServer.uniqueName("e2e_" + service.database())));
+            databases.put(service, schemas.get(service.ordinal()));
             ports.put(service, freePort());
         }
         List<String> created = new ArrayList<>();
@@ -155,10 +160,6 @@ final class Sagaline implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while counting the dead letters of run " + run, e);
         }
-    }
-
-    TestDatabase database(Service service) {
-        return databases.get(service);
     }
 
     PostgresServer postgres() {
@@ -268,7 +269,7 @@ final class Sagaline implements AutoCloseable {
             mail.stop();
         }
         dataSources.values().forEach(HikariDataSource::close);
-        databases.values().forEach(database -> postgres.dropDatabase(database.name()));
+        databases.values().stream().map(TestDatabase::name).distinct().forEach(postgres::dropDatabase);
     }
 
     private void startAnotherOrchestrator() {

@@ -15,12 +15,12 @@ enum Service {
     NOTIFICATION("notification-svc", "notification", Topics.NOTIFICATION_COMMANDS);
 
     private final String module;
-    private final String database;
+    private final String schema;
     private final @Nullable String commandsTopic;
 
-    Service(String module, String database, @Nullable String commandsTopic) {
+    Service(String module, String schema, @Nullable String commandsTopic) {
         this.module = module;
-        this.database = database;
+        this.schema = schema;
         this.commandsTopic = commandsTopic;
     }
 
@@ -28,9 +28,9 @@ enum Service {
         return module;
     }
 
-    /** The database's name in a deployment, and the prefix of its name in a test run. */
-    String database() {
-        return database;
+    /** The service's schema in the shared database, as in a deployment. */
+    String schema() {
+        return schema;
     }
 
     /** The topic the service reads commands from, as the saga definition names it; none for the orchestrator. */
@@ -41,7 +41,7 @@ enum Service {
 
     /** {@code payment} for {@code sagaline.payment.*}. */
     String propertyPrefix() {
-        return "sagaline." + database;
+        return "sagaline." + schema;
     }
 
     Path jar() {

@@ -19,6 +19,27 @@ record Postgres(String host, int port, String password) {
                 env("SAGALINE_PG_SUPERUSER_PASSWORD", "postgres"));
     }
 
+    /** A connection to {@code database} whose unqualified names resolve in {@code schema}. */
+    Connection connect(String database, String schema) {
+        Connection connection = connect(database);
+        try {
+            connection.setSchema(schema);
+            return connection;
+        } catch (SQLException e) {
+            close(connection);
+            throw new IllegalStateException(
+                    "cannot use schema " + schema + " of database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void close(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Already failing; the first error is the one to report.
+        }
+    }
+
     Connection connect(String database) {
         try {
             Connection connection = DriverManager.getConnection(

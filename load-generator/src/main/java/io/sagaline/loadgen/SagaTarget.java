@@ -22,6 +22,7 @@ final class SagaTarget implements Target {
     private final SagaWatcher watcher;
     private final Postgres postgres;
     private final String database;
+    private final String orchestratorSchema;
 
     SagaTarget(Http http, Options options, Postgres postgres) {
         this.http = http;
@@ -32,8 +33,10 @@ final class SagaTarget implements Target {
                 URI.create(options.text("inventoryUrl", "http://127.0.0.1:8082")),
                 URI.create(options.text("shipmentUrl", "http://127.0.0.1:8083")));
         this.postgres = postgres;
-        this.database = options.text("orchestratorDatabase", "orchestrator");
-        this.watcher = new SagaWatcher(postgres, database);
+        // The local run's layout: one database, a schema per service (ADR 20).
+        this.database = options.text("database", "sagaline");
+        this.orchestratorSchema = options.text("orchestratorSchema", "orchestrator");
+        this.watcher = new SagaWatcher(postgres, database, orchestratorSchema);
     }
 
     @Override
@@ -48,7 +51,7 @@ final class SagaTarget implements Target {
 
     @Override
     public List<String> databases() {
-        return List.of("orchestrator", "payment", "inventory", "shipment", "notification");
+        return List.of(database);
     }
 
     @Override
@@ -65,7 +68,7 @@ final class SagaTarget implements Target {
     }
 
     private long activeSagas() {
-        try (var connection = postgres.connect(database);
+        try (var connection = postgres.connect(database, orchestratorSchema);
                 var rows = connection.createStatement().executeQuery("""
                         SELECT count(*) FROM saga_instance
                         WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'COMPLETION_FAILED', 'RESOLVED')

@@ -30,8 +30,8 @@ final class SagaWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    SagaWatcher(Postgres postgres, String database) {
-        this.connection = postgres.connect(database);
+    SagaWatcher(Postgres postgres, String database, String schema) {
+        this.connection = postgres.connect(database, schema);
         this.thread = Thread.ofPlatform().name("saga-watcher").daemon().start(this::poll);
     }
 

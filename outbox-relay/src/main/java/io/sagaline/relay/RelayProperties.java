@@ -2,6 +2,7 @@ package io.sagaline.relay;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,10 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port PostgreSQL port
  * @param user a role with REPLICATION that owns (or is a member of the owner of) each outbox table
  * @param password that role's password; there is no built-in default outside the local profile
- * @param databases the databases to relay, one engine each
+ * @param databases the databases to relay, one engine (and one replication slot) each
+ * @param schemas the schemas whose {@code outbox} tables each engine reads, the same in every
+ *     database: one schema per service when the services share one database (the default, ADR 20),
+ *     {@code public} when each service has a database of its own
  * @param pollInterval how long Debezium waits when the WAL has nothing new, and how long it gathers
- *     a batch: the main term of relay latency; smaller windows cost more CPU per message under
- *     load (docs/adr/0003-relay-latency-and-idle-cost.md, docs/adr/0015)
+ *     a batch: the main term of relay latency; each engine wakes once per interval while idle, so
+ *     fewer engines afford a shorter one (docs/adr/0003, 0015 and 0020)
  * @param maxBatchSize the largest batch one engine hands to Kafka at once
  * @param heartbeatInterval how often an idle database's slot is moved forward
  * @param offsetFlushInterval how often acknowledged positions are stored; after a crash at most
@@ -37,10 +41,12 @@ public record RelayProperties(
         @DefaultValue("sagaline_relay") String user,
         String password,
 
-        @DefaultValue({"orchestrator", "payment", "inventory", "shipment", "notification"})
-        List<String> databases,
+        @DefaultValue("sagaline") List<String> databases,
 
-        @DefaultValue("20ms") Duration pollInterval,
+        @DefaultValue({"orchestrator", "payment", "inventory", "shipment", "notification"})
+        List<String> schemas,
+
+        @DefaultValue("5ms") Duration pollInterval,
         @DefaultValue("2048") int maxBatchSize,
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("1s") Duration offsetFlushInterval,
@@ -49,6 +55,8 @@ public record RelayProperties(
         @DefaultValue("1m") Duration maxRestartBackoff,
         @DefaultValue("prefer") String sslMode,
         @Nullable String sslRootCert) {
+
+    private static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private static final List<String> SSL_MODES = List.of("disable", "prefer", "require", "verify-ca", "verify-full");
 
@@ -66,6 +74,15 @@ public record RelayProperties(
         }
         if (databases.isEmpty()) {
             throw new IllegalArgumentException("sagaline.relay.databases names no database to relay");
+        }
+        if (schemas.isEmpty()) {
+            throw new IllegalArgumentException("sagaline.relay.schemas names no schema to relay");
+        }
+        for (String schema : schemas) {
+            if (!SQL_NAME.matcher(schema).matches()) {
+                throw new IllegalArgumentException("sagaline.relay.schemas: '" + schema
+                        + "' is not a lower-case SQL name (letters, digits and _)");
+            }
         }
     }
 }

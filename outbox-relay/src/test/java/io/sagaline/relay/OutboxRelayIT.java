@@ -21,29 +21,45 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
+/**
+ * The relay over a database per service, one engine each; {@link SharedDatabaseRelayIT} runs the
+ * same cases over one database with a schema per service.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutboxRelayIT {
 
     private static final KafkaServer kafka = TestInfrastructure.kafka();
-    private static RelayFixture fixture;
-    private static String topicPrefix;
+    RelayFixture fixture;
+    private String topicPrefix;
+
+    /** Whether the services' outboxes are schemas of one database rather than databases of their own. */
+    boolean sharedDatabase() {
+        return false;
+    }
 
     @BeforeAll
-    static void startRelay() {
+    void startRelay() {
         topicPrefix = PostgresServer.uniqueName("relayit") + ".";
-        fixture = new RelayFixture("relayit", kafka.bootstrapServers(), RelayFixture.SERVICES);
+        fixture = new RelayFixture(
+                TestInfrastructure.postgres(),
+                "relayit",
+                kafka.bootstrapServers(),
+                RelayFixture.SERVICES,
+                sharedDatabase());
         fixture.startRelay();
     }
 
     @AfterAll
-    static void stopRelay() {
+    void stopRelay() {
         if (fixture != null) {
             fixture.close();
         }
     }
 
     @Test
-    void deliversEachDatabasesOutboxToItsTopicKeyedBySagaInCommitOrder() {
+    void deliversEachServicesOutboxToItsTopicKeyedBySagaInCommitOrder() {
         int sagasPerService = 4;
         int messagesPerSaga = 25;
         Map<String, String> topicOfService = new HashMap<>();

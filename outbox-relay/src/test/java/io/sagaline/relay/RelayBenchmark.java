@@ -23,34 +23,45 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Measures the relay as a user runs it: the relay jar as its own process over N databases, writers
- * committing outbox rows at a fixed total rate (open loop), and a Kafka consumer timing each
- * message from the writer's commit to its arrival. Prints throughput, latency percentiles, and the
- * relay's CPU while idle and under load.
+ * Measures the relay as a user runs it: the relay jar as its own process over the outboxes of N
+ * services, writers committing outbox rows at a fixed total rate (open loop), and a Kafka consumer
+ * timing each message from the writer's commit to its arrival. Prints throughput, latency
+ * percentiles, and the relay's CPU while idle and under load.
  *
- * <p>Arguments (all optional): {@code databases=5 rate=1000 seconds=30 warmup=5 idle=10
- * pollInterval=20ms maxBatchSize=2048 burst=20000}. Run with {@code bench/relay} (docs/benchmarks.md).
+ * <p>The services' outboxes lie as the local run lays them out, one database with a schema per
+ * service read by one engine ({@code layout=shared}), or in a database each, one engine per
+ * database ({@code layout=separate}).
+ *
+ * <p>Arguments (all optional): {@code services=5 layout=shared rate=1000 seconds=30 warmup=5 idle=10
+ * pollInterval=5ms maxBatchSize=2048 burst=20000}; the poll interval and batch size default to the
+ * relay's own defaults. Run with {@code bench/relay} (docs/benchmarks.md).
  */
 public final class RelayBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = parse(args);
-        int databases = Integer.parseInt(options.getOrDefault("databases", "5"));
+        int serviceCount = Integer.parseInt(options.getOrDefault("services", "5"));
+        boolean shared = switch (options.getOrDefault("layout", "shared")) {
+            case "shared" -> true;
+            case "separate" -> false;
+            default -> throw new IllegalArgumentException("layout must be shared or separate");
+        };
         int rate = Integer.parseInt(options.getOrDefault("rate", "1000"));
         int seconds = Integer.parseInt(options.getOrDefault("seconds", "30"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
         int idleSeconds = Integer.parseInt(options.getOrDefault("idle", "10"));
         int burst = Integer.parseInt(options.getOrDefault("burst", "20000"));
-        String pollInterval = options.getOrDefault("pollInterval", "20ms");
+        String pollInterval = options.getOrDefault("pollInterval", "5ms");
         String maxBatchSize = options.getOrDefault("maxBatchSize", "2048");
 
         KafkaServer kafka = TestInfrastructure.kafka();
         String topic = PostgresServer.uniqueName("relaybench") + ".out";
         kafka.createTopics(6, topic);
-        List<String> services = RelayFixture.SERVICES.subList(0, Math.min(databases, RelayFixture.SERVICES.size()));
+        List<String> services = RelayFixture.SERVICES.subList(0, Math.min(serviceCount, RelayFixture.SERVICES.size()));
+        String layout = shared ? "1 database, " + services.size() + " schemas" : services.size() + " databases";
         System.out.printf(
-                "Relay benchmark: %d databases, %d msg/s in total, %d s (+%d s warm-up), poll interval %s, max batch %s%n",
-                services.size(), rate, seconds, warmup, pollInterval, maxBatchSize);
+                "Relay benchmark: %s, %d msg/s in total, %d s (+%d s warm-up), poll interval %s, max batch %s%n",
+                layout, rate, seconds, warmup, pollInterval, maxBatchSize);
         var os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         System.out.printf(
@@ -60,7 +71,8 @@ public final class RelayBenchmark {
                 os.getName(),
                 os.getVersion());
 
-        try (var fixture = new RelayFixture("relaybench", kafka.bootstrapServers(), services);
+        try (var fixture = new RelayFixture(
+                        TestInfrastructure.postgres(), "relaybench", kafka.bootstrapServers(), services, shared);
                 var probe = new LatencyProbe(kafka.bootstrapServers(), topic)) {
             System.out.println("[1/4] starting the relay process ...");
             TestRelay relay = fixture.startRelay(Map.of(
@@ -92,13 +104,12 @@ public final class RelayBenchmark {
             double burstRate = burst(fixture, topic, burst, probe);
 
             System.out.println();
-            System.out.println(
-                    "| databases | poll interval | offered msg/s | delivered msg/s | p50 ms | p90 ms | p99 ms"
-                            + " | max ms | relay CPU idle | relay CPU at load | burst drain msg/s |");
+            System.out.println("| outboxes | poll interval | offered msg/s | delivered msg/s | p50 ms | p90 ms | p99 ms"
+                    + " | max ms | relay CPU idle | relay CPU at load | burst drain msg/s |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
             System.out.printf(
-                    "| %d | %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f%% | %.1f%% | %.0f |%n",
-                    services.size(),
+                    "| %s | %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f%% | %.1f%% | %.0f |%n",
+                    layout,
                     pollInterval,
                     rate,
                     latency.getTotalCount() / (loadWall.toNanos() / 1e9),

@@ -64,11 +64,26 @@ final class RelayFixture implements AutoCloseable {
 
     /** Like {@link #RelayFixture(String, String, List)}, with the databases on {@code postgres}. */
     RelayFixture(PostgresServer postgres, String prefix, String bootstrapServers, List<String> services) {
+        this(postgres, prefix, bootstrapServers, services, false);
+    }
+
+    /**
+     * Fresh outboxes for {@code services}: in one database with a schema each when {@code shared},
+     * as the local run lays them out, else in a database each.
+     */
+    RelayFixture(
+            PostgresServer postgres, String prefix, String bootstrapServers, List<String> services, boolean shared) {
         this.postgres = postgres;
         this.bootstrapServers = bootstrapServers;
         String runId = PostgresServer.uniqueName(prefix);
-        for (String service : services) {
-            TestDatabase database = postgres.createDatabase(runId + "_" + service);
+        List<TestDatabase> databases = shared
+                ? postgres.createDatabase(runId, services)
+                : services.stream()
+                        .map(service -> postgres.createDatabase(runId + "_" + service))
+                        .toList();
+        for (int i = 0; i < services.size(); i++) {
+            String service = services.get(i);
+            TestDatabase database = databases.get(i);
             HikariDataSource dataSource = postgres.dataSource(database);
             Flyway.configure()
                     .dataSource(dataSource)
@@ -136,9 +151,10 @@ final class RelayFixture implements AutoCloseable {
     @Override
     public void close() {
         relays.forEach(TestRelay::close);
-        for (Service service : services.values()) {
-            service.dataSource().close();
-            postgres.dropDatabase(service.database().name());
-        }
+        services.values().forEach(service -> service.dataSource().close());
+        services.values().stream()
+                .map(service -> service.database().name())
+                .distinct()
+                .forEach(postgres::dropDatabase);
     }
 }

@@ -2,6 +2,7 @@ package io.sagaline.testing;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -38,9 +39,22 @@ public interface PostgresServer {
     TestDatabase createDatabase(String name);
 
     /**
-     * Drops database {@code name} and role {@code name}: ends every session on the database, drops
-     * the logical replication slots of the database, then the database and the role. Does nothing
-     * for a name that does not exist.
+     * Creates database {@code name} shared by several services, as the local run lays them out: one
+     * schema per entry of {@code schemas}, each owned by a login role {@code name_schema} with a
+     * random password, plus a schema {@code sagaline_relay} for the relay's offsets. The relay role
+     * may act as every schema's owner and create publications in the database.
+     *
+     * @return one entry per schema, in order, whose JDBC URL lands in that schema
+     * @throws IllegalArgumentException if a name is not a lower-case SQL identifier or is reserved
+     * @throws IllegalStateException if a role or the database already exists
+     */
+    List<TestDatabase> createDatabase(String name, List<String> schemas);
+
+    /**
+     * Drops database {@code name} and its roles ({@code name}, or the {@code name_schema} owners of
+     * a shared database's schemas): ends every session on the database, drops the logical
+     * replication slots of the database, then the database and the roles. Does nothing for a name
+     * that does not exist.
      */
     void dropDatabase(String name);
 

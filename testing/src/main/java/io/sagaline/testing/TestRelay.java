@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The real outbox relay, run from its packaged jar as a child process over test databases, so a
@@ -68,10 +70,8 @@ public final class TestRelay implements AutoCloseable {
                 .env("SAGALINE_RELAY_PORT", Integer.toString(postgres.port()))
                 .env("SAGALINE_RELAY_USER", relay.user())
                 .env("SAGALINE_RELAY_PASSWORD", relay.password())
-                .env(
-                        "SAGALINE_RELAY_DATABASES",
-                        String.join(
-                                ",", databases.stream().map(TestDatabase::name).toList()))
+                .env("SAGALINE_RELAY_DATABASES", distinct(databases, TestDatabase::name))
+                .env("SAGALINE_RELAY_SCHEMAS", distinct(databases, TestDatabase::schema))
                 .env("SAGALINE_RELAY_HTTP_PORT", Integer.toString(port))
                 .env("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap)
                 .env(environment)
@@ -82,6 +82,14 @@ public final class TestRelay implements AutoCloseable {
         var testRelay = new TestRelay(process, port);
         testRelay.restart();
         return testRelay;
+    }
+
+    /**
+     * The relay reads the same schemas in every database it relays: the schemas of one shared
+     * database, or {@code public} in databases of their own.
+     */
+    private static String distinct(List<TestDatabase> databases, Function<TestDatabase, String> part) {
+        return databases.stream().map(part).distinct().collect(Collectors.joining(","));
     }
 
     /** Starts the process again after {@link #kill9()} or a stop, and waits until it answers. */

@@ -9,8 +9,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Holds the service's start until the outbox relay's replication slot and publication exist in
- * its database.
+ * Holds the service's start until the outbox relay's replication slot exists in its database and
+ * the relay's publication covers the service's own outbox (in its current schema: {@code public}
+ * in a database of its own, its schema in a database shared with other services).
  *
  * <p>The relay reads the outbox from the WAL through that slot, and a slot only decodes what is
  * committed after its consistent point: an outbox row committed earlier would never be published.
@@ -29,7 +30,7 @@ public final class RelaySlotGate implements SmartLifecycle {
                            WHERE slot_name = :prefix || current_database() AND database = current_database()
                              AND confirmed_flush_lsn IS NOT NULL)
                AND EXISTS (SELECT 1 FROM pg_publication_tables
-                           WHERE pubname = :publication AND schemaname = 'public' AND tablename = 'outbox')
+                           WHERE pubname = :publication AND schemaname = current_schema() AND tablename = 'outbox')
             """;
 
     private final JdbcClient jdbc;

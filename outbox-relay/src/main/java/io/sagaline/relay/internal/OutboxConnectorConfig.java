@@ -4,6 +4,7 @@ import io.sagaline.relay.RelayProperties;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -18,9 +19,17 @@ final class OutboxConnectorConfig {
 
     private OutboxConnectorConfig() {}
 
-    /** What decides which rows are read and what is published: identical on Kafka Connect. */
-    static Map<String, String> routing(String database) {
+    /**
+     * What decides which rows are read and what is published: identical on Kafka Connect. One
+     * engine reads the {@code outbox} table of every schema in {@code schemas}; the heartbeat goes
+     * to the first schema's {@code relay_heartbeat}, which is enough to move the database's one
+     * slot forward.
+     */
+    static Map<String, String> routing(String database, List<String> schemas) {
         String prefix = topicPrefix(database);
+        String heartbeatTable = heartbeatTable(schemas);
+        List<String> outboxTables =
+                schemas.stream().map(schema -> schema + ".outbox").toList();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         config.put("plugin.name", "pgoutput");
@@ -29,7 +38,7 @@ final class OutboxConnectorConfig {
         config.put("slot.name", slotName(database));
         config.put("publication.name", "sagaline_outbox");
         config.put("publication.autocreate.mode", "filtered");
-        config.put("table.include.list", "public.outbox,public.relay_heartbeat");
+        config.put("table.include.list", String.join(",", outboxTables) + "," + heartbeatTable);
         // The outbox is empty by design (insert-then-delete), so there is nothing to snapshot.
         config.put("snapshot.mode", "no_data");
         // Outbox rows are deleted in the transaction that inserted them (ADR 2): the publication
@@ -39,7 +48,7 @@ final class OutboxConnectorConfig {
         config.put("heartbeat.interval.ms", "10000");
         config.put(
                 "heartbeat.action.query",
-                "INSERT INTO relay_heartbeat (id, beat_at) VALUES (1, now()) "
+                "INSERT INTO " + heartbeatTable + " (id, beat_at) VALUES (1, now()) "
                         + "ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at");
         config.put("transforms", "dropHeartbeatRows,outbox");
         config.put("transforms.dropHeartbeatRows.type", "org.apache.kafka.connect.transforms.Filter");
@@ -55,16 +64,29 @@ final class OutboxConnectorConfig {
         config.put("transforms.outbox.table.expand.json.payload", "false");
         config.put("predicates", "isOutboxRow,isHeartbeatRow");
         config.put("predicates.isOutboxRow.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
-        config.put("predicates.isOutboxRow.pattern", prefix.replace(".", "\\.") + "\\.public\\.outbox");
+        config.put("predicates.isOutboxRow.pattern", escaped(prefix) + "\\." + anyOf(schemas) + "\\.outbox");
         config.put("predicates.isHeartbeatRow.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
-        config.put("predicates.isHeartbeatRow.pattern", prefix.replace(".", "\\.") + "\\.public\\.relay_heartbeat");
+        config.put("predicates.isHeartbeatRow.pattern", escaped(prefix + "." + heartbeatTable));
         return config;
+    }
+
+    /** The table the heartbeat writes: {@code relay_heartbeat} in the first schema. */
+    static String heartbeatTable(List<String> schemas) {
+        return schemas.getFirst() + ".relay_heartbeat";
+    }
+
+    private static String escaped(String name) {
+        return name.replace(".", "\\.");
+    }
+
+    private static String anyOf(List<String> schemas) {
+        return schemas.size() == 1 ? schemas.getFirst() : "(" + String.join("|", schemas) + ")";
     }
 
     /** The full embedded-engine configuration: routing plus connection, offsets and tuning. */
     static Properties engine(RelayProperties relay, String database) {
         Properties props = new Properties();
-        props.putAll(routing(database));
+        props.putAll(routing(database, relay.schemas()));
         props.setProperty("name", "sagaline-outbox-" + database);
         props.setProperty("database.hostname", relay.host());
         props.setProperty("database.port", Integer.toString(relay.port()));

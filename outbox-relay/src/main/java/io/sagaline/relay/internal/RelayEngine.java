@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
@@ -90,16 +91,18 @@ final class RelayEngine {
     }
 
     /**
-     * The service creates the outbox with its own migrations and may start after the relay. Until
-     * it has, the engine waits quietly instead of failing and restarting.
+     * Each service creates its outbox with its own migrations and may start after the relay. The
+     * engine reads all of a database's outboxes through one slot, so until every one exists it waits
+     * quietly instead of failing and restarting.
      */
     private boolean schemaReady() {
         try {
-            if (SourceDatabase.schemaReady(properties, database)) {
+            List<String> missing = SourceDatabase.missingTables(properties, database);
+            if (missing.isEmpty()) {
                 return true;
             }
-            status.waitingForSchema("tables public.outbox and public.relay_heartbeat do not exist yet;"
-                    + " the service creates them with its messaging migration");
+            status.waitingForSchema("tables " + String.join(", ", missing) + " do not exist yet;"
+                    + " each service creates its own with its messaging migration");
         } catch (SQLException e) {
             status.waitingForSchema("database unreachable: " + e.getMessage());
         }

@@ -4,6 +4,8 @@ import io.sagaline.relay.RelayProperties;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
@@ -18,18 +20,30 @@ final class SourceDatabase {
     /** A replication slot's state. */
     record Reading(boolean active, long lagBytes) {}
 
-    private static final String SCHEMA_READY = """
-            SELECT to_regclass('public.outbox') IS NOT NULL AND to_regclass('public.relay_heartbeat') IS NOT NULL
+    private static final String MISSING_TABLES = """
+            SELECT t FROM unnest(?::text[]) AS t WHERE to_regclass(t) IS NULL ORDER BY t
             """;
 
     private SourceDatabase() {}
 
-    /** Whether the service has created the outbox and heartbeat tables (its messaging migration). */
-    static boolean schemaReady(RelayProperties relay, String database) throws SQLException {
+    /**
+     * The outbox and heartbeat tables the engine reads that do not exist yet: each service creates
+     * its own with its messaging migration. Empty once every one of them exists.
+     */
+    static List<String> missingTables(RelayProperties relay, String database) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        relay.schemas().forEach(schema -> tables.add(schema + ".outbox"));
+        tables.add(OutboxConnectorConfig.heartbeatTable(relay.schemas()));
         try (var connection = connect(relay, database);
-                var statement = connection.prepareStatement(SCHEMA_READY);
-                var rows = statement.executeQuery()) {
-            return rows.next() && rows.getBoolean(1);
+                var statement = connection.prepareStatement(MISSING_TABLES)) {
+            statement.setArray(1, connection.createArrayOf("text", tables.toArray()));
+            List<String> missing = new ArrayList<>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    missing.add(rows.getString(1));
+                }
+            }
+            return missing;
         }
     }
 

@@ -58,6 +58,11 @@ final class JdbcPostgresServer implements PostgresServer {
 
     private static final String DROP_SLOT = "SELECT pg_drop_replication_slot(?)";
 
+    // The owners of a shared database's schemas are named after it: database_schema.
+    private static final String SCHEMA_OWNERS = """
+            SELECT rolname FROM pg_roles WHERE starts_with(rolname, ? || '_')
+            """;
+
     private final String host;
     private final int port;
     private final Credentials superuser;
@@ -109,7 +114,43 @@ final class JdbcPostgresServer implements PostgresServer {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + name + " on " + host + ":" + port, e);
         }
-        return new TestDatabase(name, jdbcUrl(name), name, password);
+        return new TestDatabase(name, jdbcUrl(name), name, password, "public");
+    }
+
+    @Override
+    public List<TestDatabase> createDatabase(String name, List<String> schemas) {
+        String id = identifier(name);
+        List<TestDatabase> created = new ArrayList<>();
+        try (Connection connection = connectAsSuperuser();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + id);
+            ensureRelayRole(statement);
+            statement.execute("GRANT CREATE, CONNECT ON DATABASE " + id + " TO " + RELAY_ROLE);
+            for (String schema : schemas) {
+                schemaIdentifier(schema);
+                String owner = name + "_" + schema;
+                String ownerId = identifier(owner);
+                String password = HexFormat.of().formatHex(randomBytes());
+                statement.execute("CREATE ROLE " + ownerId + " LOGIN PASSWORD '" + password + "'");
+                statement.execute("GRANT CONNECT ON DATABASE " + id + " TO " + ownerId);
+                statement.execute("GRANT " + ownerId + " TO " + RELAY_ROLE);
+                created.add(
+                        new TestDatabase(name, jdbcUrl(name) + "?currentSchema=" + schema, owner, password, schema));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name + " on " + host + ":" + port, e);
+        }
+        try (Connection connection = connectAsSuperuser(name);
+                Statement statement = connection.createStatement()) {
+            for (TestDatabase schema : created) {
+                statement.execute("CREATE SCHEMA " + schemaIdentifier(schema.schema()) + " AUTHORIZATION "
+                        + identifier(schema.user()));
+            }
+            statement.execute("CREATE SCHEMA " + RELAY_ROLE + " AUTHORIZATION " + RELAY_ROLE);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the schemas of " + name + " on " + host + ":" + port, e);
+        }
+        return List.copyOf(created);
     }
 
     @Override
@@ -121,6 +162,9 @@ final class JdbcPostgresServer implements PostgresServer {
             dropReplicationSlots(connection, name);
             statement.execute("DROP DATABASE IF EXISTS " + id + " WITH (FORCE)");
             statement.execute("DROP ROLE IF EXISTS " + id);
+            for (String owner : schemaOwnersOf(connection, name)) {
+                statement.execute("DROP ROLE IF EXISTS " + identifier(owner));
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("could not drop database " + name + " on " + host + ":" + port, e);
         }
@@ -140,12 +184,16 @@ final class JdbcPostgresServer implements PostgresServer {
     }
 
     Connection connectAsSuperuser() throws SQLException {
+        return connectAsSuperuser("postgres");
+    }
+
+    private Connection connectAsSuperuser(String database) throws SQLException {
         var properties = new Properties();
         properties.setProperty("user", superuser.user());
         properties.setProperty("password", superuser.password());
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("loginTimeout", "10");
-        return DriverManager.getConnection(jdbcUrl("postgres"), properties);
+        return DriverManager.getConnection(jdbcUrl(database), properties);
     }
 
     private void ensureRelayRole(Statement statement) throws SQLException {
@@ -213,6 +261,31 @@ final class JdbcPostgresServer implements PostgresServer {
                 return slots;
             }
         }
+    }
+
+    private static List<String> schemaOwnersOf(Connection connection, String database) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(SCHEMA_OWNERS)) {
+            query.setString(1, database);
+            try (var rows = query.executeQuery()) {
+                var owners = new ArrayList<String>();
+                while (rows.next()) {
+                    owners.add(rows.getString(1));
+                }
+                return owners;
+            }
+        }
+    }
+
+    /** A schema's name as a quoted identifier, after checking it is one a test may create. */
+    private static String schemaIdentifier(String schema) {
+        if (!IDENTIFIER.matcher(schema).matches()
+                || schema.equals("public")
+                || schema.equals(RELAY_ROLE)
+                || schema.startsWith("pg_")) {
+            throw new IllegalArgumentException(
+                    "schema name must be a lower-case SQL identifier other than public, got '" + schema + "'");
+        }
+        return '"' + schema + '"';
     }
 
     /** The name as a quoted identifier, after checking it is one a test may create and drop. */

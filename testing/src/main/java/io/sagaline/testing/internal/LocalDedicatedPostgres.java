@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -164,6 +165,11 @@ final class LocalDedicatedPostgres implements DedicatedPostgres {
     @Override
     public TestDatabase createDatabase(String name) {
         return server.createDatabase(name);
+    }
+
+    @Override
+    public List<TestDatabase> createDatabase(String name, List<String> schemas) {
+        return server.createDatabase(name, schemas);
     }
 
     @Override
