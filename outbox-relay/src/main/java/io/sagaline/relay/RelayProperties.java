@@ -46,7 +46,7 @@ public record RelayProperties(
         @DefaultValue({"orchestrator", "payment", "inventory", "shipment", "notification"})
         List<String> schemas,
 
-        @DefaultValue("5ms") Duration pollInterval,
+        @DefaultValue("8ms") Duration pollInterval,
         @DefaultValue("2048") int maxBatchSize,
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("1s") Duration offsetFlushInterval,

@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * database ({@code layout=separate}).
  *
  * <p>Arguments (all optional): {@code services=5 layout=shared rate=1000 seconds=30 warmup=5 idle=10
- * pollInterval=5ms maxBatchSize=2048 burst=20000}; the poll interval and batch size default to the
+ * pollInterval=8ms maxBatchSize=2048 burst=20000}; the poll interval and batch size default to the
  * relay's own defaults. Run with {@code bench/relay} (docs/benchmarks.md).
  */
 public final class RelayBenchmark {
@@ -51,7 +51,7 @@ public final class RelayBenchmark {
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
         int idleSeconds = Integer.parseInt(options.getOrDefault("idle", "10"));
         int burst = Integer.parseInt(options.getOrDefault("burst", "20000"));
-        String pollInterval = options.getOrDefault("pollInterval", "5ms");
+        String pollInterval = options.getOrDefault("pollInterval", "8ms");
         String maxBatchSize = options.getOrDefault("maxBatchSize", "2048");
 
         KafkaServer kafka = TestInfrastructure.kafka();
