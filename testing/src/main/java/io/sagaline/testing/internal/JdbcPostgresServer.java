@@ -251,27 +251,23 @@ final class JdbcPostgresServer implements PostgresServer {
     }
 
     private static List<String> slotsOf(Connection connection, String database) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(SLOTS)) {
-            query.setString(1, database);
-            try (var rows = query.executeQuery()) {
-                var slots = new ArrayList<String>();
-                while (rows.next()) {
-                    slots.add(rows.getString(1));
-                }
-                return slots;
-            }
-        }
+        return names(connection, SLOTS, database);
     }
 
     private static List<String> schemaOwnersOf(Connection connection, String database) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(SCHEMA_OWNERS)) {
-            query.setString(1, database);
-            try (var rows = query.executeQuery()) {
-                var owners = new ArrayList<String>();
+        return names(connection, SCHEMA_OWNERS, database);
+    }
+
+    /** The first column of every row {@code query} returns for {@code database}. */
+    private static List<String> names(Connection connection, String query, String database) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            statement.setString(1, database);
+            try (var rows = statement.executeQuery()) {
+                var names = new ArrayList<String>();
                 while (rows.next()) {
-                    owners.add(rows.getString(1));
+                    names.add(rows.getString(1));
                 }
-                return owners;
+                return names;
             }
         }
     }
