@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs once, when the postgres container initializes an empty data volume
-# (mounted into /docker-entrypoint-initdb.d/). Creates the five service databases, their
-# owner roles and the relay role sagaline_relay, with the same SQL as infra/local/start.
+# (mounted into /docker-entrypoint-initdb.d/). Creates the database sagaline with a schema per
+# service, their owner roles and the relay role sagaline_relay, with the same SQL as
+# infra/local/start.
 #
 # Passwords come from the container environment (see infra/docker-compose.yml):
 #   SAGALINE_DB_PASSWORD        password of every service role   (default: sagaline)

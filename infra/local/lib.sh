@@ -34,8 +34,6 @@ SAGALINE_START_TIMEOUT="${SAGALINE_START_TIMEOUT:-90}"
 SAGALINE_STOP_TIMEOUT="${SAGALINE_STOP_TIMEOUT:-60}"
 SAGALINE_KAFKA_CLASSPATH_FILE="${SAGALINE_KAFKA_CLASSPATH_FILE:-$SAGALINE_ROOT/.data/kafka/classpath.txt}"
 
-SAGALINE_SERVICE_DBS=(orchestrator payment inventory shipment notification)
-
 # Relative data dirs would change meaning with the current directory.
 case "$SAGALINE_DATA_DIR" in
   /*) ;;
@@ -338,8 +336,8 @@ pg_alive() {
   fi
 }
 
-# Creates the service databases and roles (infra/sql/create-databases.sql, shared with the
-# Docker setup); safe to run again on an existing cluster.
+# Creates the database sagaline, its service schemas and the roles (infra/sql/create-databases.sql,
+# shared with the Docker setup); safe to run again on an existing cluster.
 pg_provision() {
   local port sock
   port="$(pg_running_port)"
@@ -349,7 +347,7 @@ pg_provision() {
     -v db_password="$SAGALINE_DB_PASSWORD" \
     -v relay_password="$SAGALINE_RELAY_DB_PASSWORD" \
     -f "$SAGALINE_ROOT/infra/sql/create-databases.sql" >/dev/null; then
-    die "creating the Sagaline databases and roles failed; see the message above and $PG_LOG"
+    die "creating the Sagaline database, schemas and roles failed; see the message above and $PG_LOG"
   fi
   # The superuser logs in over TCP only with a password: tests create and drop their own
   # databases through it. Local throwaway clusters only; the compose stack sets its own.
@@ -412,7 +410,7 @@ pg_start() {
     exit 1
   fi
   pg_provision
-  info "PostgreSQL running (pid $(pg_pid)): databases ${SAGALINE_SERVICE_DBS[*]} on 127.0.0.1:$SAGALINE_PG_PORT"
+  info "PostgreSQL running (pid $(pg_pid)): database sagaline, a schema per service, on 127.0.0.1:$SAGALINE_PG_PORT"
 }
 
 pg_stopped() {

@@ -52,8 +52,8 @@ public final class RelaySlotGate implements SmartLifecycle {
             if (now > deadline) {
                 throw new IllegalStateException("the outbox relay has not created its replication slot "
                         + settings.slotPrefix() + "<database> and publication " + settings.publication()
-                        + " in " + settings.relayWaitTimeout() + "; start the relay (it creates them once the"
-                        + " outbox table exists), or set sagaline.messaging.outbox.await-relay=false where nothing"
+                        + " in " + settings.relayWaitTimeout() + "; start the relay (it creates them once the outbox"
+                        + " of every service in this database exists: see its health for a missing one), or set sagaline.messaging.outbox.await-relay=false where nothing"
                         + " needs the outbox published");
             }
             if (now >= nextLog) {

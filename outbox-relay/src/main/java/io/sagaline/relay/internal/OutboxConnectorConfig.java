@@ -3,6 +3,7 @@ package io.sagaline.relay.internal;
 import io.sagaline.relay.RelayProperties;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,6 @@ final class OutboxConnectorConfig {
     static Map<String, String> routing(String database, List<String> schemas) {
         String prefix = topicPrefix(database);
         String heartbeatTable = heartbeatTable(schemas);
-        List<String> outboxTables =
-                schemas.stream().map(schema -> schema + ".outbox").toList();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         config.put("plugin.name", "pgoutput");
@@ -38,7 +37,7 @@ final class OutboxConnectorConfig {
         config.put("slot.name", slotName(database));
         config.put("publication.name", "sagaline_outbox");
         config.put("publication.autocreate.mode", "filtered");
-        config.put("table.include.list", String.join(",", outboxTables) + "," + heartbeatTable);
+        config.put("table.include.list", String.join(",", capturedTables(schemas)));
         // The outbox is empty by design (insert-then-delete), so there is nothing to snapshot.
         config.put("snapshot.mode", "no_data");
         // Outbox rows are deleted in the transaction that inserted them (ADR 2): the publication
@@ -70,8 +69,16 @@ final class OutboxConnectorConfig {
         return config;
     }
 
+    /** The tables an engine reads: each schema's {@code outbox}, then the heartbeat table. */
+    static List<String> capturedTables(List<String> schemas) {
+        List<String> tables = new ArrayList<>();
+        schemas.forEach(schema -> tables.add(schema + ".outbox"));
+        tables.add(heartbeatTable(schemas));
+        return tables;
+    }
+
     /** The table the heartbeat writes: {@code relay_heartbeat} in the first schema. */
-    static String heartbeatTable(List<String> schemas) {
+    private static String heartbeatTable(List<String> schemas) {
         return schemas.getFirst() + ".relay_heartbeat";
     }
 

@@ -31,9 +31,7 @@ final class SourceDatabase {
      * its own with its messaging migration. Empty once every one of them exists.
      */
     static List<String> missingTables(RelayProperties relay, String database) throws SQLException {
-        List<String> tables = new ArrayList<>();
-        relay.schemas().forEach(schema -> tables.add(schema + ".outbox"));
-        tables.add(OutboxConnectorConfig.heartbeatTable(relay.schemas()));
+        List<String> tables = OutboxConnectorConfig.capturedTables(relay.schemas());
         try (var connection = connect(relay, database);
                 var statement = connection.prepareStatement(MISSING_TABLES)) {
             statement.setArray(1, connection.createArrayOf("text", tables.toArray()));
