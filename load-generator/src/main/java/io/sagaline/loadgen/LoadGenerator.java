@@ -17,6 +17,8 @@ import java.util.List;
  *       sustained with p99 under the bound;
  *   <li>{@code ceiling}: the commit ceiling alone;
  *   <li>{@code idle}: CPU and memory per process of the running system while no order is placed;
+ *   <li>{@code coldstart}: a fixed rate from the moment a freshly started system is ready, and how
+ *       soon it keeps up;
  *   <li>{@code crash}: the 2PC baseline with a coordinator killed between its phases;
  *   <li>{@code plot}: renders the plots from the results file of earlier runs.
  * </ul>
@@ -29,9 +31,10 @@ public final class LoadGenerator {
 
     public static void main(String[] args) {
         if (args.length == 0
-                || !List.of("run", "ramp", "ceiling", "idle", "plot", "crash").contains(args[0])) {
+                || !List.of("run", "ramp", "ceiling", "idle", "coldstart", "plot", "crash")
+                        .contains(args[0])) {
             System.err.println(
-                    "usage: load-generator run|ramp|ceiling|idle|crash|plot [key=value ...] (docs/benchmarks.md)");
+                    "usage: load-generator run|ramp|ceiling|idle|coldstart|crash|plot [key=value ...] (docs/benchmarks.md)");
             System.exit(2);
         }
         var options = Options.parse(Arrays.asList(args).subList(1, args.length));
@@ -40,6 +43,7 @@ public final class LoadGenerator {
                 case "plot" -> plot(options);
                 case "ceiling" -> ceilingOnly(options);
                 case "idle" -> Idle.measure(options);
+                case "coldstart" -> ColdStart.measure(options);
                 case "crash" -> TwoPhaseCrash.run(options);
                 default -> load(args[0], options);
             };

@@ -301,7 +301,7 @@ final class ProcessTable {
         }
 
         private static String percent(double value) {
-            return String.format("%.0f%%", value);
+            return String.format("%.1f%%", value);
         }
 
         private static String whole(double value) {
