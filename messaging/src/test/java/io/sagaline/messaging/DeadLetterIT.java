@@ -79,6 +79,9 @@ class DeadLetterIT {
                         "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "--spring.kafka.consumer.group-id=" + TOPIC,
                         "--spring.kafka.consumer.auto-offset-reset=earliest",
+                        // One consumer on the one partition: retries are counted per consumer thread,
+                        // and a late-joining second thread would move the partition mid-test.
+                        "--spring.kafka.listener.concurrency=1",
                         "--sagaline.messaging.retry.attempts=" + RETRIES,
                         "--sagaline.messaging.retry.initial-interval=50ms",
                         // The shared broker keeps its topics as they are; this test declares its own.

@@ -36,6 +36,7 @@ class IdempotentCommandsIT {
                 new OutboxWriter(db.jdbc(), CODEC),
                 CODEC,
                 db.jdbc(),
+                db.transactions(),
                 clock);
     }
 

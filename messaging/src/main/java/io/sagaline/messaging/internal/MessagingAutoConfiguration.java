@@ -85,8 +85,13 @@ public class MessagingAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         IdempotentCommands idempotentCommands(
-                Inbox inbox, OutboxWriter outbox, EnvelopeCodec codec, JdbcClient jdbc, Clock clock) {
-            return new IdempotentCommands(inbox, outbox, codec, jdbc, clock);
+                Inbox inbox,
+                OutboxWriter outbox,
+                EnvelopeCodec codec,
+                JdbcClient jdbc,
+                TransactionOperations transactions,
+                Clock clock) {
+            return new IdempotentCommands(inbox, outbox, codec, jdbc, transactions, clock);
         }
 
         @Bean
