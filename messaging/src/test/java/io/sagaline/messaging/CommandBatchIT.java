@@ -7,11 +7,6 @@ import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.messaging.contract.Money;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentAuthorized;
-import io.sagaline.testing.KafkaServer;
-import io.sagaline.testing.PostgresServer;
-import io.sagaline.testing.Records;
-import io.sagaline.testing.TestDatabase;
-import io.sagaline.testing.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,21 +15,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -51,34 +37,21 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class CommandBatchIT {
 
-    private static final String TOPIC = "command-batch-it-" + UUID.randomUUID();
-    private static final String DEAD_LETTER_TOPIC = Topics.deadLetterOf(TOPIC);
     private static final String REPLIES = "command-batch-it-replies";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final EnvelopeCodec CODEC =
             new EnvelopeCodec(JsonMapper.builder().build());
-
-    private static final PostgresServer postgres = TestInfrastructure.postgres();
-    private static TestDatabase database;
-    private static ConfigurableApplicationContext app;
-    private static Records deadLetters;
-    private static KafkaProducer<String, String> producer;
-    private static BatchListener listener;
-    private static JdbcClient jdbc;
-
-    private static final List<Envelope> backlog = new ArrayList<>();
     private static final String POISON = "not an envelope {";
     private static final String FAILING_KEY = "handler-fails";
 
+    private static final List<Envelope> backlog = new ArrayList<>();
+    private static ListeningApplication app;
+    private static BatchListener listener;
+    private static JdbcClient jdbc;
+
     @BeforeAll
     static void sendABacklogThenStartTheParticipant() {
-        KafkaServer kafka = TestInfrastructure.kafka();
-        kafka.createTopics(1, TOPIC, DEAD_LETTER_TOPIC);
-        database = postgres.createDatabase(PostgresServer.uniqueName("command_batch_it"));
-        producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(),
-                new StringSerializer());
+        app = new ListeningApplication("command-batch-it");
         // The whole backlog waits on the topic before the participant starts, so its first polls
         // return many records: 60 commands, a poison message and a command whose handler always
         // fails in the middle, and the 10th command delivered a second time.
@@ -97,54 +70,24 @@ class CommandBatchIT {
                 send(CODEC.encode(backlog.get(10)));
             }
         }
-        producer.flush();
-
-        app = new SpringApplicationBuilder(ListenerApplication.class)
-                .web(WebApplicationType.NONE)
-                .run(
-                        "--spring.main.banner-mode=off",
-                        "--spring.datasource.url=" + database.jdbcUrl(),
-                        "--spring.datasource.username=" + database.user(),
-                        "--spring.datasource.password=" + database.password(),
-                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                        "--spring.kafka.consumer.group-id=" + TOPIC,
-                        // One consumer on the one partition: retries are counted per consumer thread,
-                        // and a late-joining second thread would move the partition mid-test.
-                        "--spring.kafka.listener.concurrency=1",
-                        "--sagaline.messaging.retry.attempts=1",
-                        "--sagaline.messaging.retry.initial-interval=50ms",
-                        "--sagaline.messaging.topics.create=false",
-                        "--sagaline.messaging.outbox.await-relay=false",
-                        "--command-batch-it.topic=" + TOPIC);
-        listener = app.getBean(BatchListener.class);
-        jdbc = app.getBean(JdbcClient.class);
-        deadLetters = Records.consume(kafka.bootstrapServers(), DEAD_LETTER_TOPIC);
+        var context = app.start(
+                ListenerApplication.class,
+                "--sagaline.messaging.retry.attempts=1",
+                "--sagaline.messaging.retry.initial-interval=50ms");
+        listener = context.getBean(BatchListener.class);
+        jdbc = context.getBean(JdbcClient.class);
     }
 
     @AfterAll
     static void stopParticipant() {
-        if (producer != null) {
-            producer.close();
-        }
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
         if (app != null) {
             app.close();
-        }
-        try (Admin admin = TestInfrastructure.kafka().adminClient()) {
-            admin.deleteTopics(List.of(TOPIC, DEAD_LETTER_TOPIC)).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not delete the topics of this test", e);
-        }
-        if (database != null) {
-            postgres.dropDatabase(database.name());
         }
     }
 
     @Test
     void appliesEveryCommandOnceAndDeadLettersOnlyTheTwoThatFail() {
-        List<ConsumerRecord<String, String>> dead = deadLetters.awaitCount(2, TIMEOUT);
+        List<ConsumerRecord<String, String>> dead = app.deadLetters().awaitCount(2, TIMEOUT);
         await().atMost(TIMEOUT)
                 .untilAsserted(() -> assertThat(count("command_log")).isEqualTo(60));
 
@@ -158,7 +101,7 @@ class CommandBatchIT {
         assertThat(count("inbox"))
                 .as("each message id recorded once, the redelivered one too")
                 .isEqualTo(60);
-        assertThat(deadLetters.records()).as("nothing else dead-lettered").hasSize(2);
+        assertThat(app.deadLetters().records()).as("nothing else dead-lettered").hasSize(2);
         assertThat(listener.largestBatch())
                 .as("records in the largest poll handed to the listener")
                 .isGreaterThan(1);
@@ -169,7 +112,7 @@ class CommandBatchIT {
     }
 
     private static void send(String value) {
-        producer.send(new ProducerRecord<>(TOPIC, "key", value));
+        app.send("key", value);
     }
 
     private static Envelope authorize(String idempotencyKey) {
@@ -196,7 +139,7 @@ class CommandBatchIT {
             this.jdbc = jdbc;
         }
 
-        @KafkaListener(topics = "${command-batch-it.topic}", batch = "true")
+        @KafkaListener(topics = "${listening-application.topic}", batch = "true")
         void on(List<ConsumerRecord<String, String>> records) {
             batchSizes.add(records.size());
             commands.handleBatch("command-batch-it", records, REPLIES, this::authorize);

@@ -3,11 +3,6 @@ package io.sagaline.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sagaline.testing.KafkaServer;
-import io.sagaline.testing.PostgresServer;
-import io.sagaline.testing.Records;
-import io.sagaline.testing.TestDatabase;
-import io.sagaline.testing.TestInfrastructure;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,23 +12,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,76 +33,30 @@ import org.springframework.kafka.support.KafkaHeaders;
  */
 class DeadLetterIT {
 
-    private static final String TOPIC = "dead-letter-it-" + UUID.randomUUID();
-    private static final String DEAD_LETTER_TOPIC = Topics.deadLetterOf(TOPIC);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int RETRIES = 2;
 
-    private static final PostgresServer postgres = TestInfrastructure.postgres();
-    private static TestDatabase database;
-    private static ConfigurableApplicationContext app;
-    private static Records deadLetters;
-    private static KafkaProducer<String, String> producer;
-
+    private static ListeningApplication app;
     private static NoteListener listener;
     private static EnvelopeCodec codec;
     private static JdbcClient jdbc;
 
     @BeforeAll
     static void startApplication() {
-        KafkaServer kafka = TestInfrastructure.kafka();
-        // One partition each: dead letters arrive in the order their messages were sent, which the
-        // retry test's sentinel relies on.
-        kafka.createTopics(1, TOPIC, DEAD_LETTER_TOPIC);
-        database = postgres.createDatabase(PostgresServer.uniqueName("dead_letter_it"));
-        app = new SpringApplicationBuilder(ListenerApplication.class)
-                .web(WebApplicationType.NONE)
-                .run(
-                        "--spring.main.banner-mode=off",
-                        "--spring.datasource.url=" + database.jdbcUrl(),
-                        "--spring.datasource.username=" + database.user(),
-                        "--spring.datasource.password=" + database.password(),
-                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                        "--spring.kafka.consumer.group-id=" + TOPIC,
-                        "--spring.kafka.consumer.auto-offset-reset=earliest",
-                        // One consumer on the one partition: retries are counted per consumer thread,
-                        // and a late-joining second thread would move the partition mid-test.
-                        "--spring.kafka.listener.concurrency=1",
-                        "--sagaline.messaging.retry.attempts=" + RETRIES,
-                        "--sagaline.messaging.retry.initial-interval=50ms",
-                        // The shared broker keeps its topics as they are; this test declares its own.
-                        "--sagaline.messaging.topics.create=false",
-                        // This listener never publishes through the outbox, so no relay runs here.
-                        "--sagaline.messaging.outbox.await-relay=false",
-                        "--dead-letter-it.topic=" + TOPIC);
-        listener = app.getBean(NoteListener.class);
-        codec = app.getBean(EnvelopeCodec.class);
-        jdbc = app.getBean(JdbcClient.class);
-        deadLetters = Records.consume(kafka.bootstrapServers(), DEAD_LETTER_TOPIC);
-        producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(),
-                new StringSerializer());
+        app = new ListeningApplication("dead-letter-it");
+        var context = app.start(
+                ListenerApplication.class,
+                "--sagaline.messaging.retry.attempts=" + RETRIES,
+                "--sagaline.messaging.retry.initial-interval=50ms");
+        listener = context.getBean(NoteListener.class);
+        codec = context.getBean(EnvelopeCodec.class);
+        jdbc = context.getBean(JdbcClient.class);
     }
 
     @AfterAll
     static void stopApplication() {
-        if (producer != null) {
-            producer.close();
-        }
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
         if (app != null) {
             app.close();
-        }
-        try (Admin admin = TestInfrastructure.kafka().adminClient()) {
-            admin.deleteTopics(List.of(TOPIC, DEAD_LETTER_TOPIC)).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not delete the topics of this test", e);
-        }
-        if (database != null) {
-            postgres.dropDatabase(database.name());
         }
     }
 
@@ -135,7 +75,7 @@ class DeadLetterIT {
         assertThat(dead.value()).isEqualTo(poison);
         assertThat(header(dead, MessageHeaders.DEAD_LETTER_EXCEPTION)).isNotBlank();
         assertThat(header(dead, MessageHeaders.DEAD_LETTER_REASON)).isNotBlank();
-        assertThat(header(dead, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(TOPIC);
+        assertThat(header(dead, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(app.topic());
         assertThat(ByteBuffer.wrap(bytes(dead, KafkaHeaders.DLT_ORIGINAL_PARTITION))
                         .getInt())
                 .isZero();
@@ -236,13 +176,7 @@ class DeadLetterIT {
     }
 
     private static long send(SagaId saga, String value) {
-        try {
-            return producer.send(new ProducerRecord<>(TOPIC, saga.toString(), value))
-                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                    .offset();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not send to " + TOPIC, e);
-        }
+        return app.send(saga.toString(), value);
     }
 
     private static ConsumerRecord<String, String> awaitDeadLetter(SagaId saga) {
@@ -253,7 +187,7 @@ class DeadLetterIT {
     }
 
     private static List<ConsumerRecord<String, String>> deadLettersOf(SagaId saga) {
-        return deadLetters.records().stream()
+        return app.deadLetters().records().stream()
                 .filter(record -> saga.toString().equals(record.key()))
                 .toList();
     }
@@ -321,7 +255,7 @@ class DeadLetterIT {
             this.jdbc = jdbc;
         }
 
-        @KafkaListener(topics = "${dead-letter-it.topic}")
+        @KafkaListener(topics = "${listening-application.topic}")
         void on(ConsumerRecord<String, String> record) {
             deliveries
                     .computeIfAbsent(record.offset(), offset -> new AtomicInteger())
