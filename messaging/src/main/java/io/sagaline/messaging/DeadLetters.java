@@ -45,6 +45,10 @@ public final class DeadLetters {
         var handler = new DefaultErrorHandler(recoverer, backOff);
         handler.addNotRetryableExceptions(MalformedMessageException.class, DeserializationException.class);
         handler.setCommitRecovered(true);
+        // The records after a failed one stay in memory and are handed over again, without a seek.
+        // A seek would wait for the consumer's fetch in flight, which an idle broker holds for up
+        // to fetch-max-wait (5 s, ADR 21): a run of bad messages would cost that much each.
+        handler.setSeekAfterError(false);
         return handler;
     }
 
