@@ -3,15 +3,9 @@ package io.sagaline.messaging;
 import io.sagaline.messaging.contract.MessageTypes;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.listener.BatchListenerFailedException;
-import org.springframework.transaction.support.TransactionOperations;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,14 +15,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Two kinds of repeat are absorbed. A redelivered message (same message id) is skipped by the
  * {@link Inbox}. A retried command (a new message with the same idempotency key, sent after a
  * timeout or a retryable failure) is answered with the reply stored the first time, and the
- * handler does not run again.
- *
- * <p>A poll's commands can be handled together ({@link #handleBatch}): one transaction, one commit,
- * for all of them, and one by one when that fails. Thread-safe.
+ * handler does not run again. Thread-safe.
  */
 public final class IdempotentCommands {
-
-    private static final Logger log = LoggerFactory.getLogger(IdempotentCommands.class);
 
     private static final String FIND = """
             SELECT reply_type, reply_payload::text AS reply_payload FROM command_log
@@ -43,59 +32,14 @@ public final class IdempotentCommands {
     private final OutboxWriter outbox;
     private final EnvelopeCodec codec;
     private final JdbcClient jdbc;
-    private final TransactionOperations transactions;
     private final Clock clock;
 
-    public IdempotentCommands(
-            Inbox inbox,
-            OutboxWriter outbox,
-            EnvelopeCodec codec,
-            JdbcClient jdbc,
-            TransactionOperations transactions,
-            Clock clock) {
+    public IdempotentCommands(Inbox inbox, OutboxWriter outbox, EnvelopeCodec codec, JdbcClient jdbc, Clock clock) {
         this.inbox = inbox;
         this.outbox = outbox;
         this.codec = codec;
         this.jdbc = jdbc;
-        this.transactions = transactions;
         this.clock = clock;
-    }
-
-    /**
-     * Handles the commands of one poll, as {@link #handle} handles one, in a single transaction: a
-     * backlog costs one commit per poll instead of one per command. If any of them fails, that
-     * transaction rolls back and the commands are handled again one by one, each in its own
-     * transaction. The first that fails then ends the batch with a {@link
-     * BatchListenerFailedException} naming its index: the listener's error handler commits the
-     * offsets before it, and retries, then dead-letters, that command alone, exactly as for a
-     * listener of single records.
-     *
-     * @param records the poll's records, each a command envelope, in partition order
-     */
-    public void handleBatch(
-            String consumer,
-            List<ConsumerRecord<String, String>> records,
-            String replyTopic,
-            BiFunction<Envelope, Record, Record> handler) {
-        if (records.size() > 1) {
-            try {
-                transactions.executeWithoutResult(status -> {
-                    for (ConsumerRecord<String, String> record : records) {
-                        handle(consumer, codec.decode(record.value()), replyTopic, handler);
-                    }
-                });
-                return;
-            } catch (RuntimeException e) {
-                log.debug("A batch of {} commands failed ({}); handling them one by one", records.size(), e.toString());
-            }
-        }
-        for (int i = 0; i < records.size(); i++) {
-            try {
-                handle(consumer, codec.decode(records.get(i).value()), replyTopic, handler);
-            } catch (RuntimeException e) {
-                throw new BatchListenerFailedException(String.valueOf(e.getMessage()), e, i);
-            }
-        }
     }
 
     /**

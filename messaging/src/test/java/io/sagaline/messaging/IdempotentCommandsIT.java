@@ -36,7 +36,6 @@ class IdempotentCommandsIT {
                 new OutboxWriter(db.jdbc(), CODEC),
                 CODEC,
                 db.jdbc(),
-                db.transactions(),
                 clock);
     }
 

@@ -1,12 +1,13 @@
 package io.sagaline.inventory.internal;
 
+import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.IdempotentCommands;
 import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.Topics;
 import io.sagaline.messaging.contract.InventoryMessages.AllocateInventory;
 import io.sagaline.messaging.contract.InventoryMessages.ReleaseInventory;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -16,12 +17,17 @@ class InventoryCommandListener {
 
     static final String CONSUMER = "inventory-svc";
 
+    private final EnvelopeCodec codec;
     private final IdempotentCommands commands;
     private final InventoryReservations reservations;
     private final InventoryProperties properties;
 
     InventoryCommandListener(
-            IdempotentCommands commands, InventoryReservations reservations, InventoryProperties properties) {
+            EnvelopeCodec codec,
+            IdempotentCommands commands,
+            InventoryReservations reservations,
+            InventoryProperties properties) {
+        this.codec = codec;
         this.commands = commands;
         this.reservations = reservations;
         this.properties = properties;
@@ -29,10 +35,10 @@ class InventoryCommandListener {
 
     @KafkaListener(
             topics = "${sagaline.inventory.commands-topic:" + Topics.INVENTORY_COMMANDS + "}",
-            groupId = "${sagaline.inventory.consumer-group:" + CONSUMER + "}",
-            batch = "true")
-    void on(List<ConsumerRecord<String, String>> records) {
-        commands.handleBatch(CONSUMER, records, properties.repliesTopic(), (envelope, message) -> switch (message) {
+            groupId = "${sagaline.inventory.consumer-group:" + CONSUMER + "}")
+    void on(ConsumerRecord<String, String> record) {
+        Envelope command = codec.decode(record.value());
+        commands.handle(CONSUMER, command, properties.repliesTopic(), (envelope, message) -> switch (message) {
             // Every InventoryReply is a record; the sealed interface cannot say so.
             case ReserveInventory reserve -> (Record) reservations.reserve(reserve);
             case ReleaseInventory release -> reservations.release(release.orderId());

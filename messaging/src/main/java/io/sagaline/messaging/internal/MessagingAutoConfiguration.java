@@ -85,13 +85,8 @@ public class MessagingAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         IdempotentCommands idempotentCommands(
-                Inbox inbox,
-                OutboxWriter outbox,
-                EnvelopeCodec codec,
-                JdbcClient jdbc,
-                TransactionOperations transactions,
-                Clock clock) {
-            return new IdempotentCommands(inbox, outbox, codec, jdbc, transactions, clock);
+                Inbox inbox, OutboxWriter outbox, EnvelopeCodec codec, JdbcClient jdbc, Clock clock) {
+            return new IdempotentCommands(inbox, outbox, codec, jdbc, clock);
         }
 
         @Bean

@@ -1,6 +1,7 @@
 package io.sagaline.payment.internal;
 
 import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.IdempotentCommands;
 import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.Topics;
@@ -9,7 +10,6 @@ import io.sagaline.messaging.contract.PaymentMessages.CapturePayment;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentReply;
 import io.sagaline.messaging.contract.PaymentMessages.RefundPayment;
 import io.sagaline.messaging.contract.PaymentMessages.VoidAuthorization;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -19,11 +19,14 @@ class PaymentCommandListener {
 
     static final String CONSUMER = "payment-svc";
 
+    private final EnvelopeCodec codec;
     private final IdempotentCommands commands;
     private final Payments payments;
     private final String repliesTopic;
 
-    PaymentCommandListener(IdempotentCommands commands, Payments payments, PaymentProperties properties) {
+    PaymentCommandListener(
+            EnvelopeCodec codec, IdempotentCommands commands, Payments payments, PaymentProperties properties) {
+        this.codec = codec;
         this.commands = commands;
         this.payments = payments;
         this.repliesTopic = properties.repliesTopic();
@@ -31,10 +34,10 @@ class PaymentCommandListener {
 
     @KafkaListener(
             topics = "${sagaline.payment.commands-topic:" + Topics.PAYMENT_COMMANDS + "}",
-            groupId = "${sagaline.payment.consumer-group:" + CONSUMER + "}",
-            batch = "true")
-    void on(List<ConsumerRecord<String, String>> records) {
-        commands.handleBatch(CONSUMER, records, repliesTopic, (envelope, message) -> (Record) apply(envelope, message));
+            groupId = "${sagaline.payment.consumer-group:" + CONSUMER + "}")
+    void on(ConsumerRecord<String, String> record) {
+        Envelope command = codec.decode(record.value());
+        commands.handle(CONSUMER, command, repliesTopic, (envelope, message) -> (Record) apply(envelope, message));
     }
 
     // Every PaymentReply is a record; the sealed interface just cannot say so.

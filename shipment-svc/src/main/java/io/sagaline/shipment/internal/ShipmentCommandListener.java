@@ -1,6 +1,7 @@
 package io.sagaline.shipment.internal;
 
 import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.IdempotentCommands;
 import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.Topics;
@@ -10,7 +11,6 @@ import io.sagaline.messaging.contract.ShipmentMessages.ShipmentCancelled;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentFailed;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentReply;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentScheduled;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -21,14 +21,17 @@ class ShipmentCommandListener {
 
     static final String CONSUMER = "shipment-svc";
 
+    private final EnvelopeCodec codec;
     private final IdempotentCommands commands;
     private final Shipments shipments;
     private final String repliesTopic;
 
     ShipmentCommandListener(
+            EnvelopeCodec codec,
             IdempotentCommands commands,
             Shipments shipments,
             @Value("${sagaline.shipment.replies-topic:" + Topics.SAGA_REPLIES + "}") String repliesTopic) {
+        this.codec = codec;
         this.commands = commands;
         this.shipments = shipments;
         this.repliesTopic = repliesTopic;
@@ -36,23 +39,18 @@ class ShipmentCommandListener {
 
     @KafkaListener(
             topics = "${sagaline.shipment.commands-topic:" + Topics.SHIPMENT_COMMANDS + "}",
-            groupId = "${sagaline.shipment.consumer-group:" + CONSUMER + "}",
-            batch = "true")
-    void on(List<ConsumerRecord<String, String>> records) {
-        commands.handleBatch(CONSUMER, records, repliesTopic, this::apply);
+            groupId = "${sagaline.shipment.consumer-group:" + CONSUMER + "}")
+    void on(ConsumerRecord<String, String> record) {
+        handle(codec.decode(record.value()));
     }
 
     /** Applies one command once per idempotency key; its reply goes to the outbox. */
     boolean handle(Envelope command) {
-        return commands.handle(CONSUMER, command, repliesTopic, this::apply);
-    }
-
-    private Record apply(Envelope envelope, Record message) {
-        return switch (message) {
+        return commands.handle(CONSUMER, command, repliesTopic, (envelope, message) -> switch (message) {
             case ScheduleShipment schedule -> asRecord(shipments.on(schedule));
             case CancelShipment cancel -> shipments.on(cancel);
             default -> throw new MalformedMessageException(CONSUMER + " does not handle " + envelope.type());
-        };
+        });
     }
 
     // The sealed reply interface is not itself a Record; every one of its permitted types is.
