@@ -40,7 +40,18 @@ case "$SAGALINE_DATA_DIR" in
   *) SAGALINE_DATA_DIR="$(pwd -P)/$SAGALINE_DATA_DIR" ;;
 esac
 
+# As root, PostgreSQL runs as the postgres OS user, which must reach its directory. A checkout
+# under a home directory it cannot enter (/root is 0700 on most systems) keeps the cluster under
+# /var/tmp instead, in a directory named after the data dir, so start, stop and status agree.
+postgres_can_reach() { # dir: whether the postgres OS user can enter dir, or its nearest existing parent
+  local dir="$1"
+  while [ ! -e "$dir" ]; do dir="$(dirname "$dir")"; done
+  runuser -u postgres -- test -x "$dir" 2>/dev/null
+}
 PG_ROOT="$SAGALINE_DATA_DIR/postgres"
+if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 && ! postgres_can_reach "$SAGALINE_DATA_DIR"; then
+  PG_ROOT="/var/tmp/sagaline-postgres-$(printf '%s' "$SAGALINE_DATA_DIR" | cksum | cut -d' ' -f1)"
+fi
 PG_DATA="$PG_ROOT/data"
 PG_SOCKET_DIR="$PG_ROOT/run"
 PG_LOG="$PG_ROOT/postgres.log"
@@ -258,6 +269,16 @@ pg_running_socket_dir() {
 }
 
 pg_prepare_dirs() {
+  if [ "$PG_ROOT" != "$SAGALINE_DATA_DIR/postgres" ]; then
+    # The data dir links to its cluster under /var/tmp. A data dir deleted to start afresh
+    # takes its cluster along, as it does when the cluster lives inside it.
+    if [ ! -L "$SAGALINE_DATA_DIR/postgres" ] && [ -d "$PG_ROOT" ] && ! pg_is_running; then
+      rm -rf "$PG_ROOT"
+    fi
+    mkdir -p "$SAGALINE_DATA_DIR" "$PG_ROOT"
+    ln -sfn "$PG_ROOT" "$SAGALINE_DATA_DIR/postgres"
+    info "the postgres OS user cannot enter $SAGALINE_DATA_DIR; PostgreSQL keeps its cluster in $PG_ROOT"
+  fi
   mkdir -p "$PG_ROOT" "$PG_SOCKET_DIR"
   touch "$PG_LOG"
   if is_root; then
@@ -267,7 +288,7 @@ pg_prepare_dirs() {
       chown -R postgres: "$PG_DATA"
     fi
     runuser -u postgres -- test -w "$PG_ROOT" \
-      || die "the postgres OS user cannot write $PG_ROOT: every parent directory of SAGALINE_DATA_DIR must be searchable (chmod o+x) by it"
+      || die "the postgres OS user cannot write $PG_ROOT"
   fi
   chmod 700 "$PG_SOCKET_DIR"
   # A Unix socket path is limited to 107 bytes.
