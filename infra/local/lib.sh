@@ -43,13 +43,17 @@ esac
 # As root, PostgreSQL runs as the postgres OS user, which must reach its directory. A checkout
 # under a home directory it cannot enter (/root is 0700 on most systems) keeps the cluster under
 # /var/tmp instead, in a directory named after the data dir, so start, stop and status agree.
+is_root() {
+  [ "$(id -u)" -eq 0 ]
+}
+
 postgres_can_reach() { # dir: whether the postgres OS user can enter dir, or its nearest existing parent
   local dir="$1"
   while [ ! -e "$dir" ]; do dir="$(dirname "$dir")"; done
   runuser -u postgres -- test -x "$dir" 2>/dev/null
 }
 PG_ROOT="$SAGALINE_DATA_DIR/postgres"
-if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 && ! postgres_can_reach "$SAGALINE_DATA_DIR"; then
+if is_root && id postgres >/dev/null 2>&1 && ! postgres_can_reach "$SAGALINE_DATA_DIR"; then
   PG_ROOT="/var/tmp/sagaline-postgres-$(printf '%s' "$SAGALINE_DATA_DIR" | cksum | cut -d' ' -f1)"
 fi
 PG_DATA="$PG_ROOT/data"
@@ -70,10 +74,6 @@ die() {
 
 info() {
   echo "$*"
-}
-
-is_root() {
-  [ "$(id -u)" -eq 0 ]
 }
 
 check_port_number() {
