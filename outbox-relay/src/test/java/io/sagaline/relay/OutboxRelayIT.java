@@ -69,6 +69,8 @@ class OutboxRelayIT {
         kafka.createTopics(3, topicOfService.values().toArray(String[]::new));
 
         try (Records records = Records.consume(kafka.bootstrapServers(), topicOfService.values())) {
+            // Joined and assigned before the first write, so what follows measures the relay alone.
+            records.awaitAssignment(3 * topicOfService.size(), Duration.ofSeconds(30));
             Map<String, List<Envelope>> writtenPerSaga = new HashMap<>();
             List<SagaId> sagas = new ArrayList<>();
             for (int i = 0; i < sagasPerService * RelayFixture.SERVICES.size(); i++) {
@@ -87,7 +89,8 @@ class OutboxRelayIT {
             }
 
             int expected = sagas.size() * messagesPerSaga;
-            List<ConsumerRecord<String, String>> received = records.awaitCount(expected, Duration.ofSeconds(60));
+            List<ConsumerRecord<String, String>> received =
+                    fixture.awaitRelayed(records, expected, Duration.ofSeconds(60));
             assertThat(received).hasSize(expected);
 
             Map<String, List<ConsumerRecord<String, String>>> receivedPerSaga =
@@ -134,7 +137,7 @@ class OutboxRelayIT {
 
             // The committed message comes after the rolled-back one in the WAL, so once it is
             // here the rolled-back one would have been too.
-            List<ConsumerRecord<String, String>> received = records.awaitCount(1, Duration.ofSeconds(30));
+            List<ConsumerRecord<String, String>> received = fixture.awaitRelayed(records, 1, Duration.ofSeconds(30));
             await().during(Duration.ofSeconds(1))
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> records.records().size() == 1);

@@ -41,7 +41,7 @@ class RelayEngineRecoveryIT {
                     });
             Envelope whilePaymentFails = RelayFixture.message(saga, "WhilePaymentFails", 1);
             inventory.write(topic, whilePaymentFails);
-            records.awaitCount(1, Duration.ofSeconds(30));
+            fixture.awaitRelayed(records, 1, Duration.ofSeconds(30));
 
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> fixture.engineHealth("payment")
@@ -51,7 +51,7 @@ class RelayEngineRecoveryIT {
             Envelope afterRecovery = RelayFixture.message(saga, "AfterRecovery", 2);
             payment.write(topic, afterRecovery);
 
-            records.awaitCount(2, Duration.ofSeconds(30));
+            fixture.awaitRelayed(records, 2, Duration.ofSeconds(30));
             assertThat(records.records())
                     .extracting(r -> RelayFixture.CODEC.decode(r.value()).messageId())
                     .contains(whilePaymentFails.messageId(), afterRecovery.messageId());

@@ -6,6 +6,7 @@ import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.OutboxWriter;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.Records;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -16,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -120,6 +123,22 @@ final class RelayFixture implements AutoCloseable {
         relays.add(relay);
         relay.awaitStreaming(Duration.ofSeconds(90));
         return relay;
+    }
+
+    /**
+     * Waits for {@code count} records; when they do not come, the failure tells the relay's side:
+     * its health (messages published per engine, restarts, last error) and the end of its log.
+     */
+    List<ConsumerRecord<String, String>> awaitRelayed(Records records, int count, Duration timeout) {
+        try {
+            return records.awaitCount(count, timeout);
+        } catch (ConditionTimeoutException e) {
+            TestRelay relay = relays.getLast();
+            throw new AssertionError(
+                    e.getMessage() + "\nrelay health: " + relay.health() + "\nlast lines of the relay's log:\n"
+                            + relay.process().logTail(40),
+                    e);
+        }
     }
 
     /** The health document of the relay started last, as JSON. */

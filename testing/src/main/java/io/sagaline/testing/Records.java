@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -38,6 +40,7 @@ public final class Records implements AutoCloseable {
     private final List<ConsumerRecord<String, String>> records = new ArrayList<>();
     private final AtomicReference<@Nullable RuntimeException> failure = new AtomicReference<>();
     private final Thread poller;
+    private volatile Set<TopicPartition> assignment = Set.of();
     private volatile boolean closed;
 
     private Records(Map<String, ?> clientConfig, Collection<String> topics) {
@@ -127,9 +130,28 @@ public final class Records implements AutoCloseable {
                         throw new IllegalStateException("the consumer failed", failed);
                     }
                     int collected = size();
-                    assertTrue(collected >= count, () -> "expected at least " + count + " records, got " + collected);
+                    assertTrue(
+                            collected >= count,
+                            () -> "expected at least " + count + " records, got " + collected + " from "
+                                    + assignment.size() + " assigned partitions " + assignment);
                 });
         return records();
+    }
+
+    /**
+     * Waits until the consumer has joined its group and been assigned {@code partitions}
+     * partitions, so that what a test writes next is read at once rather than after a rebalance.
+     *
+     * @throws org.awaitility.core.ConditionTimeoutException if fewer were assigned within {@code timeout}
+     */
+    public Records awaitAssignment(int partitions, Duration timeout) {
+        await(partitions + " partitions assigned")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertTrue(
+                        assignment.size() >= partitions,
+                        () -> "expected " + partitions + " assigned partitions, got " + assignment));
+        return this;
     }
 
     @Override
@@ -153,6 +175,7 @@ public final class Records implements AutoCloseable {
         try {
             while (!closed) {
                 var batch = consumer.poll(POLL);
+                assignment = Set.copyOf(consumer.assignment());
                 synchronized (records) {
                     batch.forEach(records::add);
                 }
