@@ -20,6 +20,7 @@ import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.Ports;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.ProblemContract;
 import io.sagaline.testing.Records;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
@@ -338,6 +339,14 @@ class NotificationServiceIT {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void answersEveryMistakeInTheSharedShape() {
+        var client = new ApiClient(api.replace("/api/notifications", ""));
+
+        ProblemContract.assertParameterMistakes(
+                client, "/api/notifications", "/api/notifications?orderId=not-a-uuid", "orderId");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.sagaline.testing.Credentials;
 import io.sagaline.testing.Doors;
 import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.MutableClock;
+import io.sagaline.testing.ProblemContract;
 import io.sagaline.testing.TestAccounts;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -625,6 +626,22 @@ class AdminApiIT {
                                         "Hafenstrasse 1",
                                         "postalCode",
                                         "20359")))));
+    }
+
+    @Test
+    void answersEveryMistakeInTheSharedShape() {
+        long sagas = sagaCount();
+
+        ProblemContract.assertBodyMistakes(
+                api,
+                "/api/orders",
+                ApiClient.json(order(body -> body.put("lines", List.of(Orders.line("BOOK-1", 1, 0)))))
+                        .replace("\"unitPrice\":0", "\"unitPrice\":10.5"),
+                "lines[0].unitPrice",
+                ApiClient.json(order(body -> body.put("lines", List.of(line(0, 1250))))),
+                List.of("lines[0].quantity"));
+        ProblemContract.assertProblem(api.get("/api/orders/" + UUID.randomUUID()), 404, "Order not found");
+        assertThat(sagaCount()).isEqualTo(sagas);
     }
 
     @Test

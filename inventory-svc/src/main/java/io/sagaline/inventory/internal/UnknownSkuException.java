@@ -1,8 +1,11 @@
 package io.sagaline.inventory.internal;
 
-class UnknownSkuException extends RuntimeException {
+import io.sagaline.web.ApiException;
+import org.springframework.http.HttpStatus;
+
+class UnknownSkuException extends ApiException {
 
     UnknownSkuException(String sku) {
-        super("no SKU " + sku);
+        super(HttpStatus.NOT_FOUND, "Unknown SKU", "no SKU " + sku);
     }
 }

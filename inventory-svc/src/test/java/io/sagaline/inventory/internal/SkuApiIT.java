@@ -6,6 +6,7 @@ import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Doors;
 import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.ProblemContract;
 import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +63,17 @@ class SkuApiIT {
         registry.add("spring.kafka.listener.auto-startup", () -> "false");
         registry.add("sagaline.messaging.outbox.await-relay", () -> "false");
         registry.add("sagaline.inventory.expiry-interval", () -> "1h");
+    }
+
+    @Test
+    void answersEveryMistakeInTheSharedShape() {
+        ApiClient api = new ApiClient(uri("").toString()).as(TestAccounts.OPERATOR);
+
+        ProblemContract.assertBodyMistakes(
+                api, "/api/skus/CONTRACT-1/units", """
+                {"count": "many", "unitPrice": {"amountMinor": 100, "currency": "EUR"}}""", "count", """
+                {"count": 0, "unitPrice": {"amountMinor": -1, "currency": "EUR"}}""", List.of("count", "unitPrice.amountMinor"));
+        ProblemContract.assertProblem(api.get("/api/skus/NO-SUCH-SKU"), 404, "Unknown SKU");
     }
 
     @Test

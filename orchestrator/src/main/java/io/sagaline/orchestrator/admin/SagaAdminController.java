@@ -8,6 +8,8 @@ import io.sagaline.orchestrator.runtime.OperatorResult;
 import io.sagaline.orchestrator.runtime.Sagas;
 import io.sagaline.orchestrator.saga.SagaEvent;
 import io.sagaline.orchestrator.saga.SagaStatus;
+import io.sagaline.web.ApiException;
+import io.sagaline.web.InvalidField;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,14 +18,10 @@ import jakarta.validation.constraints.Size;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -118,9 +116,7 @@ class SagaAdminController {
         OperatorResult result =
                 sagas.operate(SagaId.of(sagaId), action, operator.getName()).orElseThrow(() -> notFound(sagaId));
         if (!result.applied()) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, result.refusal());
-            problem.setTitle("Not allowed in the saga's state");
-            throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+            throw ApiException.conflict("Not allowed in the saga's state", result.refusal());
         }
         return queries.detail(sagaId).orElseThrow(() -> notFound(sagaId));
     }
@@ -133,11 +129,7 @@ class SagaAdminController {
             }
             return parsed;
         } catch (IllegalArgumentException e) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                    HttpStatus.BAD_REQUEST, "stuckFor must be a duration such as 10m, 2h or PT10M");
-            problem.setTitle("Invalid request");
-            problem.setProperty("errors", List.of(Map.of("field", "stuckFor", "message", "not a duration")));
-            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, e);
+            throw new InvalidField("stuckFor", "must be a duration such as 10m, 2h or PT10M");
         }
     }
 
@@ -145,10 +137,8 @@ class SagaAdminController {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    private static ErrorResponseException notFound(UUID sagaId) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no saga " + sagaId);
-        problem.setTitle("Saga not found");
-        return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+    private static ApiException notFound(UUID sagaId) {
+        return ApiException.notFound("Saga not found", "no saga " + sagaId);
     }
 
     record AbortRequest(@Size(max = 1000) @Nullable String reason) {}

@@ -1,5 +1,6 @@
 package io.sagaline.payment.internal;
 
+import io.sagaline.web.InvalidField;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
@@ -24,7 +25,7 @@ class AccountController {
     @PostMapping
     ResponseEntity<AccountView> open(@Valid @RequestBody OpenAccount request) {
         if (!request.isKnownCurrency()) {
-            throw new ApiProblems.InvalidField("currency", "must be an ISO 4217 currency code");
+            throw new InvalidField("currency", "must be an ISO 4217 currency code");
         }
         AccountView opened = accounts.open(request.toAccount());
         URI location = UriComponentsBuilder.fromPath("/api/accounts/{customerId}")

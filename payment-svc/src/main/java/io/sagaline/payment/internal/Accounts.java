@@ -1,8 +1,10 @@
 package io.sagaline.payment.internal;
 
+import io.sagaline.web.ApiException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -64,17 +66,17 @@ class Accounts {
         return view(customerId);
     }
 
-    static final class AccountExists extends RuntimeException {
+    static final class AccountExists extends ApiException {
 
         AccountExists(String customerId) {
-            super("customer " + customerId + " already has an account");
+            super(HttpStatus.CONFLICT, "Account exists", "customer " + customerId + " already has an account");
         }
     }
 
-    static final class AccountNotFound extends RuntimeException {
+    static final class AccountNotFound extends ApiException {
 
         AccountNotFound(String customerId) {
-            super("no account for customer " + customerId);
+            super(HttpStatus.NOT_FOUND, "Account not found", "no account for customer " + customerId);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Doors;
 import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.ProblemContract;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,6 +157,16 @@ class AccountApiIT {
         assertProblem(post("/api/accounts", "{\"customerId\": "), 400);
 
         assertThat(accountCount()).isEqualTo(before);
+    }
+
+    @Test
+    void answersEveryMistakeInTheSharedShape() {
+        ApiClient api = new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.OPERATOR);
+
+        ProblemContract.assertBodyMistakes(api, "/api/accounts", """
+                {"customerId": "frank", "currency": "EUR", "creditLimit": 10.5}""", "creditLimit", """
+                {"customerId": "not an id!", "currency": "EUR", "creditLimit": 100}""", List.of("customerId"));
+        ProblemContract.assertProblem(api.get("/api/accounts/nobody-" + UUID.randomUUID()), 404, "Account not found");
     }
 
     @Test

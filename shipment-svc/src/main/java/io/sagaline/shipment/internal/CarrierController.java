@@ -1,5 +1,6 @@
 package io.sagaline.shipment.internal;
 
+import io.sagaline.web.ApiException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -11,8 +12,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,16 +30,12 @@ class CarrierController {
     }
 
     @PostMapping
-    ResponseEntity<?> register(@Valid @RequestBody NewCarrier request) {
-        return carriers.register(request.name(), request.regions(), request.dailyCapacity())
-                .<ResponseEntity<?>>map(carrier -> ResponseEntity.created(URI.create("/api/carriers/" + carrier.id()))
-                        .body(carrier))
-                .orElseGet(() -> {
-                    var problem = ProblemDetail.forStatusAndDetail(
-                            HttpStatus.CONFLICT, "a carrier named " + request.name() + " exists");
-                    problem.setTitle("Carrier exists");
-                    return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
-                });
+    ResponseEntity<Carrier> register(@Valid @RequestBody NewCarrier request) {
+        Carrier carrier = carriers.register(request.name(), request.regions(), request.dailyCapacity())
+                .orElseThrow(
+                        () -> ApiException.conflict("Carrier exists", "a carrier named " + request.name() + " exists"));
+        return ResponseEntity.created(URI.create("/api/carriers/" + carrier.id()))
+                .body(carrier);
     }
 
     @GetMapping

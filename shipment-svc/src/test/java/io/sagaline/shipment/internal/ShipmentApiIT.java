@@ -6,6 +6,7 @@ import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Doors;
 import io.sagaline.testing.Doors.Door;
 import io.sagaline.testing.PostgresServer;
+import io.sagaline.testing.ProblemContract;
 import io.sagaline.testing.ServiceProperties;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.testing.TestDatabase;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +58,17 @@ class ShipmentApiIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         ServiceProperties.connect(registry, database);
+    }
+
+    @Test
+    void answersEveryMistakeInTheSharedShape() {
+        ApiClient api = new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.OPERATOR);
+
+        ProblemContract.assertBodyMistakes(
+                api, "/api/carriers", """
+                {"name": "Contract Post", "regions": ["north"], "dailyCapacity": "many"}""", "dailyCapacity", """
+                {"name": " ", "regions": ["north"], "dailyCapacity": 0}""", List.of("dailyCapacity", "name"));
+        ProblemContract.assertParameterMistakes(api, "/api/shipments", "/api/shipments?orderId=not-a-uuid", "orderId");
     }
 
     @Test

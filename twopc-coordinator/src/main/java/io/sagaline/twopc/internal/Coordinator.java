@@ -2,6 +2,7 @@ package io.sagaline.twopc.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sagaline.web.ApiException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -226,10 +228,15 @@ final class Coordinator {
      * Neither outcome of a prepared global transaction could be chosen: logging its decision failed
      * and the log cannot say whether it holds it. The branches stay prepared for the resolver.
      */
-    static final class InDoubt extends RuntimeException {
+    static final class InDoubt extends ApiException {
 
         InDoubt(GlobalId id, Throwable cause) {
-            super("global transaction " + id + " is in doubt: its commit decision may or may not be logged", cause);
+            // The outcome is the resolver's to find; the client retries under the same key.
+            super(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Outcome in doubt",
+                    "global transaction " + id + " is in doubt: its commit decision may or may not be logged",
+                    cause);
         }
     }
 }

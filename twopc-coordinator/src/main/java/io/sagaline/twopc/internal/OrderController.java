@@ -1,5 +1,6 @@
 package io.sagaline.twopc.internal;
 
+import io.sagaline.web.InvalidField;
 import jakarta.validation.Valid;
 import java.time.Duration;
 import java.util.UUID;
@@ -38,7 +39,7 @@ class OrderController {
             throws InterruptedException {
         long start = System.nanoTime();
         if (key != null && (key.isBlank() || key.length() > 255)) {
-            throw new ApiProblems.InvalidField(IDEMPOTENCY_KEY, "must have 1 to 255 characters");
+            throw new InvalidField(IDEMPOTENCY_KEY, "must have 1 to 255 characters");
         }
         Coordinator.Outcome outcome = coordinator.place(request.toOrder(
                 UUID.randomUUID(), key != null ? key : UUID.randomUUID().toString()));

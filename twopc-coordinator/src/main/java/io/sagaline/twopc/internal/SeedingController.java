@@ -1,5 +1,7 @@
 package io.sagaline.twopc.internal;
 
+import io.sagaline.web.ApiException;
+import io.sagaline.web.InvalidField;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -41,26 +43,27 @@ class SeedingController {
     ResponseEntity<PaymentRepository.Account> openAccount(@Valid @RequestBody OpenAccount body) {
         String currency = Objects.requireNonNull(body.currency());
         if (!isCurrency(currency)) {
-            throw new ApiProblems.InvalidField("currency", "must be an ISO 4217 currency code");
+            throw new InvalidField("currency", "must be an ISO 4217 currency code");
         }
         String customerId = Objects.requireNonNull(body.customerId());
         return seeding.openAccount(customerId, currency, Objects.requireNonNull(body.creditLimit()))
                 .map(account -> ResponseEntity.created(location("/api/accounts/{id}", customerId))
                         .body(account))
-                .orElseThrow(() -> new ApiProblems.Conflict("customer " + customerId + " already has an account"));
+                .orElseThrow(
+                        () -> ApiException.conflict("Conflict", "customer " + customerId + " already has an account"));
     }
 
     /** 201 with the SKU's counts; the SKU is created with its first units. */
     @PostMapping("/api/skus/{sku}/units")
     ResponseEntity<StockRepository.SkuCounts> addUnits(@PathVariable String sku, @Valid @RequestBody AddUnits body) {
         if (!sku.matches(SKU_PATTERN)) {
-            throw new ApiProblems.InvalidField(
+            throw new InvalidField(
                     "sku", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         AddUnits.UnitPrice price = Objects.requireNonNull(body.unitPrice());
         String currency = Objects.requireNonNull(price.currency());
         if (!isCurrency(currency)) {
-            throw new ApiProblems.InvalidField("unitPrice.currency", "must be an ISO 4217 currency code");
+            throw new InvalidField("unitPrice.currency", "must be an ISO 4217 currency code");
         }
         var counts = seeding.addUnits(
                 sku, Objects.requireNonNull(body.count()), Objects.requireNonNull(price.amountMinor()), currency);
@@ -75,7 +78,7 @@ class SeedingController {
                         name, Objects.requireNonNull(body.regions()), Objects.requireNonNull(body.dailyCapacity()))
                 .map(carrier -> ResponseEntity.created(location("/api/carriers/{id}", carrier.id()))
                         .body(carrier))
-                .orElseThrow(() -> new ApiProblems.Conflict("a carrier named " + name + " exists"));
+                .orElseThrow(() -> ApiException.conflict("Conflict", "a carrier named " + name + " exists"));
     }
 
     private static boolean isCurrency(String code) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sagaline.testing.ApiClient;
 import io.sagaline.testing.Doors;
 import io.sagaline.testing.Doors.Door;
+import io.sagaline.testing.ProblemContract;
 import io.sagaline.testing.TestAccounts;
 import io.sagaline.twopc.TwoPhaseCommitApplication;
 import java.time.Duration;
@@ -87,6 +88,13 @@ class TwoPhaseCommitIT {
                                 Map.of())
                         .status())
                 .isEqualTo(201);
+    }
+
+    @Test
+    void answersEveryMistakeInTheSharedShape() {
+        ProblemContract.assertBodyMistakes(api, "/api/accounts", """
+                {"customerId": "frank", "currency": "EUR", "creditLimit": 10.5}""", "creditLimit", """
+                {"customerId": "not an id!", "currency": "EUR", "creditLimit": 100}""", List.of("customerId"));
     }
 
     @Test
