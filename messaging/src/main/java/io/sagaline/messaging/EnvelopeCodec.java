@@ -1,5 +1,6 @@
 package io.sagaline.messaging;
 
+import io.sagaline.messaging.contract.MessageTypes;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -83,6 +84,19 @@ public final class EnvelopeCodec {
                             .collect(Collectors.joining(", ")));
         }
         return payload;
+    }
+
+    /**
+     * Reads the payload of a message {@code consumer} handles: one of {@code family}, such as its
+     * sealed command interface, as the envelope's type names it.
+     *
+     * @throws MalformedMessageException if the type is unknown or not one of {@code family}, or the
+     *     payload does not parse or breaks a constraint
+     */
+    public <T> T message(Envelope envelope, Class<T> family, String consumer) {
+        Class<? extends T> type = MessageTypes.named(envelope.type(), family)
+                .orElseThrow(() -> new MalformedMessageException(consumer + " does not handle " + envelope.type()));
+        return payload(envelope, type);
     }
 
     /** Parses JSON text that this codec or the database wrote. */

@@ -4,7 +4,7 @@ import io.sagaline.messaging.contract.MessageTypes;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -47,21 +47,21 @@ public final class IdempotentCommands {
      * reply, and the reply on {@code replyTopic} through the outbox.
      *
      * @param consumer the participant's name, such as {@code payment-svc}
+     * @param commands the participant's sealed command interface, such as {@code PaymentCommand}
      * @param handler applies the command (its payload already parsed to its record type) and
-     *     returns the reply record; it runs at most once per idempotency key. An exception rolls
-     *     everything back and is retried, then dead-lettered, by the listener's error handler.
+     *     returns the reply, one of the participant's sealed reply records; it runs at most once
+     *     per idempotency key. An exception rolls everything back and is retried, then
+     *     dead-lettered, by the listener's error handler.
      * @return whether this delivery did anything: false for a redelivered message
-     * @throws MalformedMessageException if the command's type is unknown or its payload does not
-     *     parse
+     * @throws MalformedMessageException if the command's type is unknown or not one of {@code
+     *     commands}, or its payload does not parse
      */
-    public boolean handle(
-            String consumer, Envelope command, String replyTopic, BiFunction<Envelope, Record, Record> handler) {
-        Class<? extends Record> type = MessageTypes.named(command.type())
-                .orElseThrow(() -> new MalformedMessageException("unknown message type " + command.type()));
-        Record payload = codec.payload(command, type);
+    public <C, R> boolean handle(
+            String consumer, Envelope command, Class<C> commands, String replyTopic, Function<C, R> handler) {
+        C payload = codec.message(command, commands, consumer);
         return inbox.processOnce(consumer, command, envelope -> {
             StoredReply reply = previousReply(consumer, envelope).orElseGet(() -> {
-                Record fresh = handler.apply(envelope, payload);
+                R fresh = handler.apply(payload);
                 StoredReply stored = new StoredReply(MessageTypes.of(fresh), codec.toTree(fresh));
                 jdbc.sql(STORE)
                         .param("consumer", consumer)

@@ -3,12 +3,17 @@ package io.sagaline.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.messaging.contract.Money;
+import io.sagaline.messaging.contract.OrderLine;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentAuthorized;
+import io.sagaline.messaging.contract.PaymentMessages.PaymentCommand;
+import io.sagaline.messaging.contract.PaymentMessages.PaymentReply;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -49,9 +54,9 @@ class IdempotentCommandsIT {
         Envelope first = authorize("saga-1:authorize");
         Envelope retry = authorize("saga-1:authorize"); // a new message, the same idempotency key
 
-        assertThat(commands.handle("payment-svc", first, REPLIES, this::authorizeOnce))
+        assertThat(commands.handle("payment-svc", first, PaymentCommand.class, REPLIES, this::authorizeOnce))
                 .isTrue();
-        assertThat(commands.handle("payment-svc", retry, REPLIES, this::authorizeOnce))
+        assertThat(commands.handle("payment-svc", retry, PaymentCommand.class, REPLIES, this::authorizeOnce))
                 .isTrue();
 
         assertThat(handled).hasValue(1);
@@ -66,9 +71,9 @@ class IdempotentCommandsIT {
     void skipsARedeliveredMessageEntirely() {
         Envelope command = authorize("saga-2:authorize");
 
-        assertThat(commands.handle("payment-svc", command, REPLIES, this::authorizeOnce))
+        assertThat(commands.handle("payment-svc", command, PaymentCommand.class, REPLIES, this::authorizeOnce))
                 .isTrue();
-        assertThat(commands.handle("payment-svc", command, REPLIES, this::authorizeOnce))
+        assertThat(commands.handle("payment-svc", command, PaymentCommand.class, REPLIES, this::authorizeOnce))
                 .isFalse();
 
         assertThat(handled).hasValue(1);
@@ -79,14 +84,14 @@ class IdempotentCommandsIT {
     void leavesNoTraceWhenTheHandlerFailsSoTheRetryIsHandled() {
         Envelope command = authorize("saga-3:authorize");
 
-        assertThatThrownBy(() -> commands.handle("payment-svc", command, REPLIES, (envelope, message) -> {
+        assertThatThrownBy(() -> commands.handle("payment-svc", command, PaymentCommand.class, REPLIES, message -> {
                     throw new IllegalStateException("database hiccup");
                 }))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(db.count("command_log")).isZero();
         assertThat(db.count("inbox")).isZero();
 
-        assertThat(commands.handle("payment-svc", command, REPLIES, this::authorizeOnce))
+        assertThat(commands.handle("payment-svc", command, PaymentCommand.class, REPLIES, this::authorizeOnce))
                 .isTrue();
         assertThat(handled).hasValue(1);
     }
@@ -96,13 +101,29 @@ class IdempotentCommandsIT {
         Envelope unknown = Envelope.command(
                 SagaId.random(), "TeleportParcel", CODEC.toTree(new Money(1, "EUR")), "k", Instant.now());
 
-        assertThatThrownBy(() -> commands.handle("payment-svc", unknown, REPLIES, this::authorizeOnce))
+        assertThatThrownBy(() ->
+                        commands.handle("payment-svc", unknown, PaymentCommand.class, REPLIES, this::authorizeOnce))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("TeleportParcel");
         assertThat(handled).hasValue(0);
     }
 
-    private Record authorizeOnce(Envelope envelope, Record message) {
+    @Test
+    void refusesAnotherParticipantsCommand() {
+        var reserve =
+                new ReserveInventory(UUID.randomUUID(), List.of(new OrderLine("BOOK-1", 1, Money.of(100, "EUR"))));
+        Envelope foreign =
+                Envelope.command(SagaId.random(), MessageTypes.of(reserve), CODEC.toTree(reserve), "k", Instant.now());
+
+        assertThatThrownBy(() ->
+                        commands.handle("payment-svc", foreign, PaymentCommand.class, REPLIES, this::authorizeOnce))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessage("payment-svc does not handle ReserveInventory");
+        assertThat(handled).hasValue(0);
+        assertThat(db.count("inbox")).isZero();
+    }
+
+    private PaymentReply authorizeOnce(PaymentCommand message) {
         handled.incrementAndGet();
         var command = (AuthorizePayment) message;
         return new PaymentAuthorized(command.orderId(), UUID.randomUUID(), command.amount(), Instant.now());

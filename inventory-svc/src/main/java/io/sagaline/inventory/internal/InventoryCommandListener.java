@@ -1,11 +1,11 @@
 package io.sagaline.inventory.internal;
 
-import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.IdempotentCommands;
-import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.Topics;
 import io.sagaline.messaging.contract.InventoryMessages.AllocateInventory;
+import io.sagaline.messaging.contract.InventoryMessages.InventoryCommand;
+import io.sagaline.messaging.contract.InventoryMessages.InventoryReply;
 import io.sagaline.messaging.contract.InventoryMessages.ReleaseInventory;
 import io.sagaline.messaging.contract.InventoryMessages.ReserveInventory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,13 +37,15 @@ class InventoryCommandListener {
             topics = "${sagaline.inventory.commands-topic:" + Topics.INVENTORY_COMMANDS + "}",
             groupId = "${sagaline.inventory.consumer-group:" + CONSUMER + "}")
     void on(ConsumerRecord<String, String> record) {
-        Envelope command = codec.decode(record.value());
-        commands.handle(CONSUMER, command, properties.repliesTopic(), (envelope, message) -> switch (message) {
-            // Every InventoryReply is a record; the sealed interface cannot say so.
-            case ReserveInventory reserve -> (Record) reservations.reserve(reserve);
+        commands.handle(
+                CONSUMER, codec.decode(record.value()), InventoryCommand.class, properties.repliesTopic(), this::apply);
+    }
+
+    private InventoryReply apply(InventoryCommand command) {
+        return switch (command) {
+            case ReserveInventory reserve -> reservations.reserve(reserve);
             case ReleaseInventory release -> reservations.release(release.orderId());
             case AllocateInventory allocate -> reservations.allocate(allocate.orderId());
-            default -> throw new MalformedMessageException(CONSUMER + " does not handle " + envelope.type());
-        });
+        };
     }
 }

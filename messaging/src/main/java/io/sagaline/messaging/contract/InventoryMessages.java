@@ -13,16 +13,21 @@ public final class InventoryMessages {
 
     private InventoryMessages() {}
 
+    /** Commands of inventory-svc. */
+    public sealed interface InventoryCommand permits ReserveInventory, ReleaseInventory, AllocateInventory {
+        UUID orderId();
+    }
+
     /** Reserves units for every line, or for none. Compensated by {@link ReleaseInventory}. */
     public record ReserveInventory(
             @NotNull UUID orderId,
-            @NotEmpty @Size(max = 100) List<@NotNull @Valid OrderLine> lines) {}
+            @NotEmpty @Size(max = 100) List<@NotNull @Valid OrderLine> lines) implements InventoryCommand {}
 
     /** Returns the order's reserved units to stock; succeeds when there are none. */
-    public record ReleaseInventory(@NotNull UUID orderId) {}
+    public record ReleaseInventory(@NotNull UUID orderId) implements InventoryCommand {}
 
     /** Turns the order's reserved units into allocated ones, after the payment is captured. */
-    public record AllocateInventory(@NotNull UUID orderId) {}
+    public record AllocateInventory(@NotNull UUID orderId) implements InventoryCommand {}
 
     /** Replies of inventory-svc. */
     public sealed interface InventoryReply

@@ -83,13 +83,24 @@ public final class MessageTypes {
         return type.getSimpleName();
     }
 
-    /** The wire name of a message. */
-    public static String of(Record message) {
-        return of(message.getClass());
+    /** The wire name of a message, which must be one of the message records. */
+    public static String of(Object message) {
+        if (!(message instanceof Record record)) {
+            throw new IllegalArgumentException(message.getClass().getName() + " is not a Sagaline message type");
+        }
+        return of(record.getClass());
     }
 
     /** The record type of a wire name, empty for a type this version does not know. */
     public static Optional<Class<? extends Record>> named(String type) {
         return Optional.ofNullable(BY_NAME.get(type));
+    }
+
+    /**
+     * The record type of a wire name if it belongs to {@code family}, such as one participant's
+     * sealed command interface; empty for a type this version does not know or another family's.
+     */
+    public static <T> Optional<Class<? extends T>> named(String type, Class<T> family) {
+        return named(type).filter(family::isAssignableFrom).map(found -> found.asSubclass(family));
     }
 }

@@ -16,12 +16,18 @@ public final class NotificationMessages {
 
     private NotificationMessages() {}
 
+    /** Commands of notification-svc. */
+    public sealed interface NotificationCommand permits SendOrderConfirmation {
+        UUID orderId();
+    }
+
     /** Sends the order's confirmation e-mail, once per order. */
     public record SendOrderConfirmation(
             @NotNull UUID orderId,
             @NotBlank @Size(max = 320) String email,
             @NotEmpty @Size(max = 100) List<@NotNull @Valid OrderLine> lines,
-            @NotNull @Valid Money total) {}
+            @NotNull @Valid Money total)
+            implements NotificationCommand {}
 
     /** Replies of notification-svc. */
     public sealed interface NotificationReply

@@ -12,23 +12,28 @@ public final class PaymentMessages {
 
     private PaymentMessages() {}
 
+    /** Commands of payment-svc. */
+    public sealed interface PaymentCommand permits AuthorizePayment, CapturePayment, VoidAuthorization, RefundPayment {
+        UUID orderId();
+    }
+
     /** Places a hold of {@code amount} on the customer's account. Compensated by {@link VoidAuthorization}. */
     public record AuthorizePayment(
             @NotNull UUID orderId,
             @NotBlank @Size(max = 255) String customerId,
-            @NotNull @Valid Money amount) {}
+            @NotNull @Valid Money amount) implements PaymentCommand {}
 
     /** Turns the order's hold into a charge: the saga's pivot. */
     public record CapturePayment(
-            @NotNull UUID orderId, @NotNull @Valid Money amount) {}
+            @NotNull UUID orderId, @NotNull @Valid Money amount) implements PaymentCommand {}
 
     /** Releases the order's hold; succeeds when there is none or it was already voided. */
-    public record VoidAuthorization(@NotNull UUID orderId) {}
+    public record VoidAuthorization(@NotNull UUID orderId) implements PaymentCommand {}
 
     /** Reverses the order's capture; for operators only. */
     public record RefundPayment(
             @NotNull UUID orderId,
-            @NotNull @Size(max = 2000) String reason) {}
+            @NotNull @Size(max = 2000) String reason) implements PaymentCommand {}
 
     /** Replies of payment-svc. */
     public sealed interface PaymentReply

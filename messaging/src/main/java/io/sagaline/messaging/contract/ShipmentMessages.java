@@ -12,14 +12,19 @@ public final class ShipmentMessages {
 
     private ShipmentMessages() {}
 
+    /** Commands of shipment-svc. */
+    public sealed interface ShipmentCommand permits ScheduleShipment, CancelShipment {
+        UUID orderId();
+    }
+
     /** Books a carrier serving the destination's region. Compensated by {@link CancelShipment}. */
     public record ScheduleShipment(
             @NotNull UUID orderId,
             @NotNull @Valid Address destination,
-            @Positive int units) {}
+            @Positive int units) implements ShipmentCommand {}
 
     /** Cancels the order's shipment and frees its carrier slot; succeeds when there is none. */
-    public record CancelShipment(@NotNull UUID orderId) {}
+    public record CancelShipment(@NotNull UUID orderId) implements ShipmentCommand {}
 
     /** Replies of shipment-svc. */
     public sealed interface ShipmentReply permits ShipmentScheduled, ShipmentFailed, ShipmentCancelled {

@@ -2,9 +2,8 @@ package io.sagaline.notification.internal;
 
 import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
-import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.Topics;
-import io.sagaline.messaging.contract.MessageTypes;
+import io.sagaline.messaging.contract.NotificationMessages.NotificationCommand;
 import io.sagaline.messaging.contract.NotificationMessages.SendOrderConfirmation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -27,9 +26,8 @@ class NotificationCommandListener {
             groupId = "${sagaline.notification.consumer-group:" + OrderConfirmations.CONSUMER + "}")
     void on(ConsumerRecord<String, String> record) {
         Envelope command = codec.decode(record.value());
-        if (MessageTypes.named(command.type()).orElse(null) != SendOrderConfirmation.class) {
-            throw new MalformedMessageException(OrderConfirmations.CONSUMER + " does not handle " + command.type());
+        switch (codec.message(command, NotificationCommand.class, OrderConfirmations.CONSUMER)) {
+            case SendOrderConfirmation send -> confirmations.on(command, send);
         }
-        confirmations.on(command, codec.payload(command, SendOrderConfirmation.class));
     }
 }

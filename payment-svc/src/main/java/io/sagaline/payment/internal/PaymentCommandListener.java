@@ -1,12 +1,11 @@
 package io.sagaline.payment.internal;
 
-import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.IdempotentCommands;
-import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.Topics;
 import io.sagaline.messaging.contract.PaymentMessages.AuthorizePayment;
 import io.sagaline.messaging.contract.PaymentMessages.CapturePayment;
+import io.sagaline.messaging.contract.PaymentMessages.PaymentCommand;
 import io.sagaline.messaging.contract.PaymentMessages.PaymentReply;
 import io.sagaline.messaging.contract.PaymentMessages.RefundPayment;
 import io.sagaline.messaging.contract.PaymentMessages.VoidAuthorization;
@@ -36,18 +35,15 @@ class PaymentCommandListener {
             topics = "${sagaline.payment.commands-topic:" + Topics.PAYMENT_COMMANDS + "}",
             groupId = "${sagaline.payment.consumer-group:" + CONSUMER + "}")
     void on(ConsumerRecord<String, String> record) {
-        Envelope command = codec.decode(record.value());
-        commands.handle(CONSUMER, command, repliesTopic, (envelope, message) -> (Record) apply(envelope, message));
+        commands.handle(CONSUMER, codec.decode(record.value()), PaymentCommand.class, repliesTopic, this::apply);
     }
 
-    // Every PaymentReply is a record; the sealed interface just cannot say so.
-    private PaymentReply apply(Envelope envelope, Record message) {
-        return switch (message) {
+    private PaymentReply apply(PaymentCommand command) {
+        return switch (command) {
             case AuthorizePayment authorize -> payments.authorize(authorize);
             case CapturePayment capture -> payments.capture(capture);
             case VoidAuthorization voidAuthorization -> payments.voidAuthorization(voidAuthorization);
             case RefundPayment refund -> payments.refund(refund);
-            default -> throw new MalformedMessageException(CONSUMER + " does not handle " + envelope.type());
         };
     }
 }

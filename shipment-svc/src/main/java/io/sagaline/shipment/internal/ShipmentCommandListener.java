@@ -3,14 +3,11 @@ package io.sagaline.shipment.internal;
 import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.IdempotentCommands;
-import io.sagaline.messaging.MalformedMessageException;
 import io.sagaline.messaging.Topics;
 import io.sagaline.messaging.contract.ShipmentMessages.CancelShipment;
 import io.sagaline.messaging.contract.ShipmentMessages.ScheduleShipment;
-import io.sagaline.messaging.contract.ShipmentMessages.ShipmentCancelled;
-import io.sagaline.messaging.contract.ShipmentMessages.ShipmentFailed;
+import io.sagaline.messaging.contract.ShipmentMessages.ShipmentCommand;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentReply;
-import io.sagaline.messaging.contract.ShipmentMessages.ShipmentScheduled;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -46,19 +43,13 @@ class ShipmentCommandListener {
 
     /** Applies one command once per idempotency key; its reply goes to the outbox. */
     boolean handle(Envelope command) {
-        return commands.handle(CONSUMER, command, repliesTopic, (envelope, message) -> switch (message) {
-            case ScheduleShipment schedule -> asRecord(shipments.on(schedule));
-            case CancelShipment cancel -> shipments.on(cancel);
-            default -> throw new MalformedMessageException(CONSUMER + " does not handle " + envelope.type());
-        });
+        return commands.handle(CONSUMER, command, ShipmentCommand.class, repliesTopic, this::apply);
     }
 
-    // The sealed reply interface is not itself a Record; every one of its permitted types is.
-    private static Record asRecord(ShipmentReply reply) {
-        return switch (reply) {
-            case ShipmentScheduled scheduled -> scheduled;
-            case ShipmentFailed failed -> failed;
-            case ShipmentCancelled cancelled -> cancelled;
+    private ShipmentReply apply(ShipmentCommand command) {
+        return switch (command) {
+            case ScheduleShipment schedule -> shipments.on(schedule);
+            case CancelShipment cancel -> shipments.on(cancel);
         };
     }
 }
