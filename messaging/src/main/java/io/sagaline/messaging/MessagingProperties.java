@@ -73,8 +73,8 @@ public record MessagingProperties(
     public record OutboxSettings(
             @DefaultValue("true") boolean awaitRelay,
             @DefaultValue("10m") Duration relayWaitTimeout,
-            @DefaultValue("sagaline_outbox_") String slotPrefix,
-            @DefaultValue("sagaline_outbox") String publication) {}
+            @DefaultValue(RelayNames.SLOT_PREFIX) String slotPrefix,
+            @DefaultValue(RelayNames.PUBLICATION) String publication) {}
 
     private static void requirePositive(String name, Duration value) {
         if (value.isNegative() || value.isZero()) {

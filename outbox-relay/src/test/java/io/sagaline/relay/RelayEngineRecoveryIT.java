@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sagaline.messaging.Envelope;
+import io.sagaline.messaging.RelayNames;
 import io.sagaline.messaging.SagaId;
 import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.PostgresServer;
@@ -67,7 +68,7 @@ class RelayEngineRecoveryIT {
                         postgres.jdbcUrl("postgres"), superuser.user(), superuser.password());
                 var statement = connection.prepareStatement(
                         "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
-            statement.setString(1, "sagaline_outbox_" + database);
+            statement.setString(1, RelayNames.slotOf(database));
             statement.executeQuery().close();
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sagaline.messaging.MessagingProperties.OutboxSettings;
+import io.sagaline.messaging.RelayNames;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
@@ -108,7 +109,7 @@ class RelaySlotGateIT {
     }
 
     private static OutboxSettings settings(Duration timeout) {
-        return new OutboxSettings(true, timeout, "sagaline_outbox_", "sagaline_outbox");
+        return new OutboxSettings(true, timeout, RelayNames.SLOT_PREFIX, RelayNames.PUBLICATION);
     }
 
     /** What the relay's engine does on its first start. */
@@ -170,7 +171,7 @@ class RelaySlotGateIT {
     }
 
     private String slotName() {
-        return "sagaline_outbox_" + database.name();
+        return RelayNames.slotOf(database.name());
     }
 
     private Connection superuserConnection() throws SQLException {

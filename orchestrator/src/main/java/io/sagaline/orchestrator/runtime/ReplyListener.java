@@ -1,6 +1,7 @@
 package io.sagaline.orchestrator.runtime;
 
 import io.sagaline.messaging.EnvelopeCodec;
+import io.sagaline.messaging.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,7 @@ class ReplyListener {
 
     @KafkaListener(
             id = "saga-replies",
-            topics = "${sagaline.orchestrator.replies-topic:saga.replies}",
+            topics = "${sagaline.orchestrator.replies-topic:" + Topics.SAGA_REPLIES + "}",
             groupId = "${sagaline.orchestrator.consumer-group:orchestrator}")
     void on(ConsumerRecord<String, String> record) {
         sagas.onReply(codec.decode(record.value()));

@@ -21,6 +21,20 @@ final class OutboxConnectorConfig {
     private OutboxConnectorConfig() {}
 
     /**
+     * The publication each engine reads through; the services check for it and for the slot
+     * before they start (the messaging module's {@code RelayNames}, held equal by a test).
+     */
+    static final String PUBLICATION = "sagaline_outbox";
+
+    /** A database's replication slot: this prefix and the database's name. */
+    static final String SLOT_PREFIX = "sagaline_outbox_";
+
+    /** The Kafka headers of the outbox row's id and type (the messaging module's {@code MessageHeaders}). */
+    static final String MESSAGE_ID_HEADER = "sagaline-message-id";
+
+    static final String MESSAGE_TYPE_HEADER = "sagaline-message-type";
+
+    /**
      * What decides which rows are read and what is published: identical on Kafka Connect. One
      * engine reads the {@code outbox} table of every schema in {@code schemas}; the heartbeat goes
      * to the first schema's {@code relay_heartbeat}, which is enough to move the database's one
@@ -35,7 +49,7 @@ final class OutboxConnectorConfig {
         config.put("database.dbname", database);
         config.put("topic.prefix", prefix);
         config.put("slot.name", slotName(database));
-        config.put("publication.name", "sagaline_outbox");
+        config.put("publication.name", PUBLICATION);
         config.put("publication.autocreate.mode", "filtered");
         config.put("table.include.list", String.join(",", capturedTables(schemas)));
         // The outbox is empty by design (insert-then-delete), so there is nothing to snapshot.
@@ -59,7 +73,7 @@ final class OutboxConnectorConfig {
         config.put("transforms.outbox.table.field.event.key", "aggregateid");
         config.put(
                 "transforms.outbox.table.fields.additional.placement",
-                "id:header:sagaline-message-id,type:header:sagaline-message-type");
+                "id:header:" + MESSAGE_ID_HEADER + ",type:header:" + MESSAGE_TYPE_HEADER);
         config.put("transforms.outbox.table.expand.json.payload", "false");
         config.put("predicates", "isOutboxRow,isHeartbeatRow");
         config.put("predicates.isOutboxRow.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
@@ -144,7 +158,7 @@ final class OutboxConnectorConfig {
     }
 
     static String slotName(String database) {
-        return "sagaline_outbox_" + database;
+        return SLOT_PREFIX + database;
     }
 
     static String topicPrefix(String database) {

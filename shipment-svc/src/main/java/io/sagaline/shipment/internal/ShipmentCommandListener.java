@@ -9,7 +9,6 @@ import io.sagaline.messaging.contract.ShipmentMessages.ScheduleShipment;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentCommand;
 import io.sagaline.messaging.contract.ShipmentMessages.ShipmentReply;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -24,14 +23,11 @@ class ShipmentCommandListener {
     private final String repliesTopic;
 
     ShipmentCommandListener(
-            EnvelopeCodec codec,
-            IdempotentCommands commands,
-            Shipments shipments,
-            @Value("${sagaline.shipment.replies-topic:" + Topics.SAGA_REPLIES + "}") String repliesTopic) {
+            EnvelopeCodec codec, IdempotentCommands commands, Shipments shipments, ShipmentProperties properties) {
         this.codec = codec;
         this.commands = commands;
         this.shipments = shipments;
-        this.repliesTopic = repliesTopic;
+        this.repliesTopic = properties.repliesTopic();
     }
 
     @KafkaListener(

@@ -3,6 +3,7 @@ package io.sagaline.orchestrator.order.internal;
 import io.sagaline.messaging.Envelope;
 import io.sagaline.messaging.EnvelopeCodec;
 import io.sagaline.messaging.MalformedMessageException;
+import io.sagaline.messaging.Topics;
 import io.sagaline.messaging.contract.MessageTypes;
 import io.sagaline.messaging.contract.OrderMessages.PlaceOrder;
 import io.sagaline.orchestrator.runtime.SagaLimitReached;
@@ -40,7 +41,7 @@ class OrderRequestListener {
 
     @KafkaListener(
             id = "order-requests",
-            topics = "${sagaline.orchestrator.requests-topic:orders.requests}",
+            topics = "${sagaline.orchestrator.requests-topic:" + Topics.ORDERS_REQUESTS + "}",
             // A group of its own: a request waiting for room must not hold up the replies' group
             // in a rebalance, and few records per poll keep the waits within max.poll.interval.ms.
             groupId = "${sagaline.orchestrator.consumer-group:orchestrator}-order-requests",
@@ -49,7 +50,7 @@ class OrderRequestListener {
         Envelope envelope = codec.decode(record.value());
         if (!PLACE_ORDER.equals(envelope.type())) {
             throw new MalformedMessageException(
-                    "orders.requests carries " + PLACE_ORDER + " only, not " + envelope.type());
+                    Topics.ORDERS_REQUESTS + " carries " + PLACE_ORDER + " only, not " + envelope.type());
         }
         PlaceOrderRequest request = PlaceOrderRequest.of(codec.payload(envelope, PlaceOrder.class));
         Set<ConstraintViolation<PlaceOrderRequest>> violations = validator.validate(request);
