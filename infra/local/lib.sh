@@ -95,26 +95,29 @@ validate_common() {
   check_positive_int SAGALINE_STOP_TIMEOUT "$SAGALINE_STOP_TIMEOUT"
 }
 
-# Parses the optional [postgres|kafka|all] argument into WANT_PG / WANT_KAFKA (read by the
-# calling script).
+# Parses the optional [postgres|kafka|connect|all] argument into WANT_PG / WANT_KAFKA /
+# WANT_CONNECT (read by the calling script). "all" is PostgreSQL and Kafka; the Kafka Connect
+# workers, which replace the embedded relay, start only when asked for.
 # shellcheck disable=SC2034
 parse_target() {
   local cmd="$1"
   shift
   if [ "$#" -gt 1 ]; then
-    die "usage: $cmd [postgres|kafka|all]"
+    die "usage: $cmd [postgres|kafka|connect|all]"
   fi
   WANT_PG=false
   WANT_KAFKA=false
+  WANT_CONNECT=false
   case "${1:-all}" in
     all) WANT_PG=true; WANT_KAFKA=true ;;
     postgres | postgresql | pg) WANT_PG=true ;;
     kafka) WANT_KAFKA=true ;;
+    connect) WANT_CONNECT=true ;;
     -h | --help | help)
-      echo "usage: $cmd [postgres|kafka|all]   (default: all; configuration: see infra/README.md)"
+      echo "usage: $cmd [postgres|kafka|connect|all]   (default: all; configuration: see infra/README.md)"
       exit 0
       ;;
-    *) die "usage: $cmd [postgres|kafka|all] (got '$1')" ;;
+    *) die "usage: $cmd [postgres|kafka|connect|all] (got '$1')" ;;
   esac
 }
 
@@ -712,3 +715,6 @@ kafka_status() {
   fi
   return 1
 }
+
+# shellcheck source-path=SCRIPTDIR source=connect/lib.sh
+source "$SAGALINE_LOCAL_DIR/connect/lib.sh"
