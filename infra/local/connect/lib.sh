@@ -6,18 +6,25 @@
 #   SAGALINE_CONNECT_WORKERS   2      workers in the cluster (one group, sagaline-connect)
 #   SAGALINE_CONNECT_PORT      8086   REST port of worker 1; worker N listens on this + N - 1
 #   SAGALINE_CONNECT_HEAP      384m   heap of each worker
+#   SAGALINE_CONNECT_GROUP     sagaline-connect   the cluster's group id, and the prefix of its
+#                                     config, offset and status topics
+#   SAGALINE_RELAY_HOST        127.0.0.1          PostgreSQL as the connectors reach it
+#   SAGALINE_CONNECT_CACHE     <repo>/.data/connect   the workers' class path and the connector
+#                                     plugin, shared by every data dir
 #
 # Each worker keeps its settings, log and pid under $SAGALINE_DATA_DIR/connect/worker-N; the
-# cluster's configs, offsets and status live in Kafka topics (sagaline-connect-*).
+# cluster's configs, offsets and status live in Kafka topics ($SAGALINE_CONNECT_GROUP-*).
 
 SAGALINE_CONNECT_WORKERS="${SAGALINE_CONNECT_WORKERS:-2}"
 SAGALINE_CONNECT_PORT="${SAGALINE_CONNECT_PORT:-8086}"
 SAGALINE_CONNECT_HEAP="${SAGALINE_CONNECT_HEAP:-384m}"
+SAGALINE_CONNECT_GROUP="${SAGALINE_CONNECT_GROUP:-sagaline-connect}"
 
 CONNECT_ROOT="$SAGALINE_DATA_DIR/connect"
+CONNECT_CACHE="${SAGALINE_CONNECT_CACHE:-$SAGALINE_ROOT/.data/connect}"
 CONNECT_POM="$SAGALINE_LOCAL_DIR/connect/pom.xml"
 CONNECT_PLUGIN_POM="$SAGALINE_LOCAL_DIR/connect/plugin/pom.xml"
-CONNECT_PLUGIN_DIR="$CONNECT_ROOT/plugins/debezium-connector-postgres"
+CONNECT_PLUGIN_DIR="$CONNECT_CACHE/plugins/debezium-connector-postgres"
 
 connect_worker_dir() { echo "$CONNECT_ROOT/worker-$1"; }
 connect_worker_port() { echo $((SAGALINE_CONNECT_PORT + $1 - 1)); }
@@ -33,6 +40,7 @@ connect_is_running() {
 # The Kafka version of the broker's class path (Spring Boot's kafka.version), which the
 # workers run too.
 connect_kafka_version() {
+  mkdir -p "$KAFKA_ROOT"
   kafka_classpath | tr ':' '\n' | sed -n 's:.*/kafka-clients/\([^/]*\)/.*:\1:p' | head -n 1
 }
 
@@ -47,16 +55,16 @@ connect_classpath() {
   local version cache
   version="$(connect_kafka_version)"
   [ -n "$version" ] || die "could not tell the Kafka version from the broker's class path"
-  cache="$CONNECT_ROOT/classpath-$version.txt"
+  cache="$CONNECT_CACHE/classpath-$version.txt"
   if [ -s "$cache" ] && [ "$cache" -nt "$CONNECT_POM" ]; then
     cat "$cache"
     return 0
   fi
   info "resolving the Kafka Connect $version class path with Maven (cached in $cache)" >&2
   if ! (cd "$SAGALINE_ROOT" && ./mvnw -q -B -f "$CONNECT_POM" dependency:build-classpath \
-    -Dkafka.version="$version" -Dmdep.outputFile="$cache.tmp" >"$CONNECT_ROOT/maven.log" 2>&1 9>&-); then
-    tail -n 30 "$CONNECT_ROOT/maven.log" >&2 || true
-    die "Maven could not resolve the Kafka Connect class path; see $CONNECT_ROOT/maven.log"
+    -Dkafka.version="$version" -Dmdep.outputFile="$cache.tmp" >"$CONNECT_CACHE/maven.log" 2>&1 9>&-); then
+    tail -n 30 "$CONNECT_CACHE/maven.log" >&2 || true
+    die "Maven could not resolve the Kafka Connect class path; see $CONNECT_CACHE/maven.log"
   fi
   mv -f "$cache.tmp" "$cache"
   cat "$cache"
@@ -76,9 +84,9 @@ connect_assemble_plugin() {
   if ! (cd "$SAGALINE_ROOT" && ./mvnw -q -B -f "$CONNECT_PLUGIN_POM" dependency:copy-dependencies \
     -Ddebezium.version="$version" -DincludeScope=runtime -DexcludeGroupIds=org.apache.kafka \
     -DexcludeArtifactIds=slf4j-api,lz4-java,snappy-java,zstd-jni \
-    -DoutputDirectory="$CONNECT_PLUGIN_DIR.tmp" >"$CONNECT_ROOT/maven.log" 2>&1 9>&-); then
-    tail -n 30 "$CONNECT_ROOT/maven.log" >&2 || true
-    die "Maven could not assemble the connector plugin; see $CONNECT_ROOT/maven.log"
+    -DoutputDirectory="$CONNECT_PLUGIN_DIR.tmp" >"$CONNECT_CACHE/maven.log" 2>&1 9>&-); then
+    tail -n 30 "$CONNECT_CACHE/maven.log" >&2 || true
+    die "Maven could not assemble the connector plugin; see $CONNECT_CACHE/maven.log"
   fi
   rm -rf "$CONNECT_PLUGIN_DIR"
   mv "$CONNECT_PLUGIN_DIR.tmp" "$CONNECT_PLUGIN_DIR"
@@ -90,10 +98,10 @@ connect_write_properties() {
   cat >"$dir/worker.properties" <<PROPERTIES
 # Written by infra/local/start for worker $n; the settings infra/connect/README.md lists.
 bootstrap.servers=127.0.0.1:$SAGALINE_KAFKA_PORT
-group.id=sagaline-connect
-config.storage.topic=sagaline-connect-configs
-offset.storage.topic=sagaline-connect-offsets
-status.storage.topic=sagaline-connect-status
+group.id=$SAGALINE_CONNECT_GROUP
+config.storage.topic=$SAGALINE_CONNECT_GROUP-configs
+offset.storage.topic=$SAGALINE_CONNECT_GROUP-offsets
+status.storage.topic=$SAGALINE_CONNECT_GROUP-status
 config.storage.replication.factor=1
 offset.storage.replication.factor=1
 status.storage.replication.factor=1
@@ -104,7 +112,7 @@ config.providers=env
 config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
 config.providers.env.param.allowlist.pattern=^SAGALINE_RELAY_.*\$
 connector.client.config.override.policy=All
-plugin.path=$CONNECT_ROOT/plugins
+plugin.path=$CONNECT_CACHE/plugins
 listeners=http://127.0.0.1:$(connect_worker_port "$n")
 rest.advertised.host.name=127.0.0.1
 rest.advertised.port=$(connect_worker_port "$n")
@@ -146,7 +154,7 @@ connect_start_worker() {
   printf '\n===== %s infra/local/start =====\n' "$(date '+%Y-%m-%d %H:%M:%S')" >>"$log"
   info "starting Connect worker $n (log $log)"
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  SAGALINE_RELAY_HOST=127.0.0.1 SAGALINE_RELAY_PASSWORD="$SAGALINE_RELAY_DB_PASSWORD" \
+  SAGALINE_RELAY_HOST="${SAGALINE_RELAY_HOST:-127.0.0.1}" SAGALINE_RELAY_PASSWORD="$SAGALINE_RELAY_DB_PASSWORD" \
     setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' sagaline-connect "$dir/connect.pid" \
     "$JAVA" -Xms64m -Xmx"$SAGALINE_CONNECT_HEAP" -XX:+UseSerialGC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$SAGALINE_LOCAL_DIR/connect/log4j2.xml" \
@@ -172,7 +180,7 @@ connect_start() {
   [[ "$SAGALINE_CONNECT_WORKERS" =~ ^[1-9][0-9]*$ ]] \
     || die "SAGALINE_CONNECT_WORKERS must be a positive number, got '$SAGALINE_CONNECT_WORKERS'"
   port_open "$SAGALINE_KAFKA_PORT" || die "Kafka is not running on 127.0.0.1:$SAGALINE_KAFKA_PORT; start it first"
-  mkdir -p "$CONNECT_ROOT/plugins"
+  mkdir -p "$CONNECT_ROOT" "$CONNECT_CACHE/plugins"
   resolve_java
   CONNECT_CP="$(connect_classpath)"
   connect_assemble_plugin

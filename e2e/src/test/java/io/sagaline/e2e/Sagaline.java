@@ -1,5 +1,7 @@
 package io.sagaline.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.zaxxer.hikari.HikariDataSource;
@@ -10,6 +12,7 @@ import io.sagaline.testing.KafkaServer;
 import io.sagaline.testing.Ports;
 import io.sagaline.testing.PostgresServer;
 import io.sagaline.testing.TestAccounts;
+import io.sagaline.testing.TestConnect;
 import io.sagaline.testing.TestDatabase;
 import io.sagaline.testing.TestInfrastructure;
 import io.sagaline.testing.TestRelay;
@@ -23,6 +26,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +37,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -64,14 +69,20 @@ final class Sagaline implements AutoCloseable {
     private final List<MimeMessage> mailsOfStoppedServers = new ArrayList<>();
     private final Map<Service, HikariDataSource> dataSources = new EnumMap<>(Service.class);
     private GreenMail mail;
-    private TestRelay relay;
+    private @Nullable TestRelay relay;
+    /** The Kafka Connect cluster that relays instead of {@link #relay}, if this system uses one. */
+    private final boolean viaConnect;
+
+    private @Nullable TestConnect connect;
+    private @Nullable String connector;
     /** The order saga version new sagas start on; the orchestrator's default (the newest) if null. */
     private @Nullable Integer orderVersion;
 
-    private Sagaline(String name, PostgresServer postgres, KafkaServer kafka) {
+    private Sagaline(String name, PostgresServer postgres, KafkaServer kafka, boolean viaConnect) {
         this.run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.postgres = postgres;
         this.kafka = kafka;
+        this.viaConnect = viaConnect;
         this.smtpPort = freePort();
     }
 
@@ -87,7 +98,18 @@ final class Sagaline implements AutoCloseable {
 
     /** Starts the system with {@code orchestrators} orchestrator instances sharing its database. */
     static Sagaline start(String name, PostgresServer postgres, KafkaServer kafka, int orchestrators) {
-        var system = new Sagaline(name, postgres, kafka);
+        return start(new Sagaline(name, postgres, kafka, false), orchestrators);
+    }
+
+    /**
+     * Starts the system with its outboxes relayed by the connector of infra/connect/ on a Kafka
+     * Connect cluster of two workers ({@link TestConnect}) instead of the embedded relay.
+     */
+    static Sagaline startWithConnect(String name, PostgresServer postgres, KafkaServer kafka) {
+        return start(new Sagaline(name, postgres, kafka, true), 1);
+    }
+
+    private static Sagaline start(Sagaline system, int orchestrators) {
         try {
             system.create();
             for (int instance = 1; instance < orchestrators; instance++) {
@@ -124,9 +146,21 @@ final class Sagaline implements AutoCloseable {
         }
         kafka.createTopics(PARTITIONS, created.toArray(String[]::new));
         startMail();
-        relay = TestRelay.start(postgres, kafka.bootstrapServers(), List.copyOf(databases.values()), Map.of());
+        if (viaConnect) {
+            connect = TestConnect.start(run, 2, postgres, kafka.bootstrapServers());
+        } else {
+            relay = TestRelay.start(postgres, kafka.bootstrapServers(), List.copyOf(databases.values()), Map.of());
+        }
         for (Service service : Service.values()) {
             processes.put(service, process(service).start());
+        }
+        if (connect != null) {
+            // Each service creates its outbox, then holds its start until the connector's slot exists.
+            awaitOutboxTables();
+            connector = connect.register(
+                    "sagaline-outbox.json",
+                    postgres,
+                    databases.get(Service.ORCHESTRATOR).name());
         }
         for (Service service : Service.values()) {
             awaitReady(service);
@@ -171,7 +205,17 @@ final class Sagaline implements AutoCloseable {
     }
 
     TestRelay relay() {
-        return relay;
+        return Objects.requireNonNull(relay, "this system relays through Kafka Connect");
+    }
+
+    /** The Kafka Connect cluster that relays the outboxes, for a system started with one. */
+    TestConnect connect() {
+        return Objects.requireNonNull(connect, "this system relays through the embedded relay");
+    }
+
+    /** The name of the outbox connector on {@link #connect()}. */
+    String connector() {
+        return Objects.requireNonNull(connector, "this system relays through the embedded relay");
     }
 
     /** Every mail the mail server took since the system started, across its restarts. */
@@ -265,11 +309,34 @@ final class Sagaline implements AutoCloseable {
         if (relay != null) {
             relay.close();
         }
+        if (connect != null) {
+            connect.close();
+        }
         if (mail != null) {
             mail.stop();
         }
         dataSources.values().forEach(HikariDataSource::close);
         databases.values().stream().map(TestDatabase::name).distinct().forEach(postgres::dropDatabase);
+    }
+
+    /** Waits until every service has created its outbox, and the orchestrator its heartbeat table. */
+    private void awaitOutboxTables() {
+        List<String> schemas =
+                Arrays.stream(Service.values()).map(Service::schema).toList();
+        var jdbc = JdbcClient.create(dataSource(Service.ORCHESTRATOR));
+        await("every service's outbox table")
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> jdbc.sql("""
+                                SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                WHERE (n.nspname = ANY (?) AND c.relname = 'outbox')
+                                   OR (n.nspname = ? AND c.relname = 'relay_heartbeat')
+                                """)
+                                .param(schemas.toArray(String[]::new))
+                                .param(Service.ORCHESTRATOR.schema())
+                                .query(Long.class)
+                                .single()
+                        == schemas.size() + 1);
     }
 
     private void startAnotherOrchestrator() {

@@ -36,6 +36,30 @@ public final class Ports {
         throw new IllegalStateException("no free port between " + LOWEST + " and " + below);
     }
 
+    /**
+     * {@code count} consecutive ports, free now, below the ephemeral range and not handed out
+     * before: for servers that number their ports from a first one, such as Connect workers.
+     *
+     * @return the first of them
+     */
+    public static synchronized int freeRange(int count) {
+        int below = ephemeralRangeStart();
+        for (int tries = 0; tries < 1_000; tries++) {
+            int first = ThreadLocalRandom.current().nextInt(LOWEST, below - count);
+            boolean free = true;
+            for (int port = first; port < first + count && free; port++) {
+                free = !HANDED_OUT.contains(port) && bindable(port);
+            }
+            if (free) {
+                for (int port = first; port < first + count; port++) {
+                    HANDED_OUT.add(port);
+                }
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports between " + LOWEST + " and " + below);
+    }
+
     private static boolean bindable(int port) {
         try (var socket = new ServerSocket()) {
             socket.setReuseAddress(false);

@@ -82,6 +82,16 @@ public final class Provisioning {
         return LocalDedicatedPostgres.create(name);
     }
 
+    /**
+     * Runs {@code script component} of infra/local (such as {@code infra/local/start connect}) with
+     * {@code env} added, showing its output as it comes.
+     *
+     * @throws IllegalStateException if it fails
+     */
+    public static void runLocalScript(String script, String component, java.util.Map<String, String> env) {
+        LocalScripts.run(script, component, env);
+    }
+
     /** The root of the repository the tests run in. */
     public static java.nio.file.Path repositoryRoot() {
         return LocalScripts.repositoryRoot();
