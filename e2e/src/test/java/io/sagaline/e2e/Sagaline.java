@@ -61,10 +61,10 @@ final class Sagaline implements AutoCloseable {
     private final Map<String, String> topics = new LinkedHashMap<>();
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private final Map<Service, JavaProcess> processes = new EnumMap<>(Service.class);
-    /** Orchestrator instances beyond the first, on the same database and consumer group. */
-    private final List<JavaProcess> moreOrchestrators = new ArrayList<>();
+    /** Instances of a service beyond the first, on the same database and consumer group. */
+    private final Map<Service, List<JavaProcess>> moreInstances = new EnumMap<>(Service.class);
 
-    private final List<Integer> moreOrchestratorPorts = new ArrayList<>();
+    private final Map<Service, List<Integer>> morePorts = new EnumMap<>(Service.class);
     private final int smtpPort;
     private final List<MimeMessage> mailsOfStoppedServers = new ArrayList<>();
     private final Map<Service, HikariDataSource> dataSources = new EnumMap<>(Service.class);
@@ -98,7 +98,12 @@ final class Sagaline implements AutoCloseable {
 
     /** Starts the system with {@code orchestrators} orchestrator instances sharing its database. */
     static Sagaline start(String name, PostgresServer postgres, KafkaServer kafka, int orchestrators) {
-        return start(new Sagaline(name, postgres, kafka, false), orchestrators);
+        return start(new Sagaline(name, postgres, kafka, false), orchestrators, 1);
+    }
+
+    /** Starts the system with {@code instances} instances of every service, each kind in one group. */
+    static Sagaline startWithInstances(String name, PostgresServer postgres, KafkaServer kafka, int instances) {
+        return start(new Sagaline(name, postgres, kafka, false), instances, instances);
     }
 
     /**
@@ -106,14 +111,17 @@ final class Sagaline implements AutoCloseable {
      * Connect cluster of two workers ({@link TestConnect}) instead of the embedded relay.
      */
     static Sagaline startWithConnect(String name, PostgresServer postgres, KafkaServer kafka) {
-        return start(new Sagaline(name, postgres, kafka, true), 1);
+        return start(new Sagaline(name, postgres, kafka, true), 1, 1);
     }
 
-    private static Sagaline start(Sagaline system, int orchestrators) {
+    private static Sagaline start(Sagaline system, int orchestrators, int participants) {
         try {
             system.create();
-            for (int instance = 1; instance < orchestrators; instance++) {
-                system.startAnotherOrchestrator();
+            for (Service service : Service.values()) {
+                int instances = service == Service.ORCHESTRATOR ? orchestrators : participants;
+                for (int instance = 1; instance < instances; instance++) {
+                    system.startAnother(service);
+                }
             }
             return system;
         } catch (RuntimeException e) {
@@ -237,21 +245,44 @@ final class Sagaline implements AutoCloseable {
 
     /** The API of every orchestrator instance, the first one first. */
     List<ApiClient> orchestrators() {
-        List<ApiClient> all = new ArrayList<>(List.of(orchestrator()));
-        moreOrchestratorPorts.forEach(
-                port -> all.add(new ApiClient("http://127.0.0.1:" + port).as(TestAccounts.CLIENT)));
+        List<ApiClient> all = new ArrayList<>();
+        for (int instance = 0; instance < instances(Service.ORCHESTRATOR); instance++) {
+            all.add(new ApiClient("http://127.0.0.1:" + port(Service.ORCHESTRATOR, instance)).as(TestAccounts.CLIENT));
+        }
         return all;
     }
 
     /** Kills orchestrator instance {@code instance} (0 for the first) with {@code SIGKILL}. */
     void kill9Orchestrator(int instance) {
-        orchestratorProcess(instance).kill9();
+        kill9(Service.ORCHESTRATOR, instance);
     }
 
     /** Starts orchestrator instance {@code instance} again and waits until it is ready. */
     void restartOrchestrator(int instance) {
-        orchestratorProcess(instance).start();
-        awaitOrchestratorReady(instance);
+        restart(Service.ORCHESTRATOR, instance);
+    }
+
+    /** How many instances of the service run (or ran, before a kill). */
+    int instances(Service service) {
+        return 1 + moreInstances.getOrDefault(service, List.of()).size();
+    }
+
+    /** Kills instance {@code instance} (0 for the first) of the service with {@code SIGKILL}. */
+    void kill9(Service service, int instance) {
+        process(service, instance).kill9();
+    }
+
+    /** Starts instance {@code instance} of the service again and waits until it is ready. */
+    void restart(Service service, int instance) {
+        process(service, instance).start();
+        awaitReady(service, instance);
+    }
+
+    /** The Prometheus text of the service's instance {@code instance}: its metrics, as a scraper sees them. */
+    String metrics(Service service, int instance) {
+        return new ApiClient("http://127.0.0.1:" + port(service, instance))
+                .getText("/actuator/prometheus")
+                .body();
     }
 
     /**
@@ -304,7 +335,7 @@ final class Sagaline implements AutoCloseable {
 
     @Override
     public void close() {
-        moreOrchestrators.forEach(JavaProcess::close);
+        moreInstances.values().forEach(instances -> instances.forEach(JavaProcess::close));
         processes.values().forEach(JavaProcess::close);
         if (relay != null) {
             relay.close();
@@ -339,30 +370,34 @@ final class Sagaline implements AutoCloseable {
                         == schemas.size() + 1);
     }
 
-    private void startAnotherOrchestrator() {
+    /** Starts one more instance of the service, in the same consumer group, and waits until it is ready. */
+    private void startAnother(Service service) {
         int port = freePort();
-        int instance = moreOrchestrators.size() + 1;
-        moreOrchestrators.add(process(Service.ORCHESTRATOR, port, "orchestrator-" + (instance + 1))
-                .start());
-        moreOrchestratorPorts.add(port);
-        awaitOrchestratorReady(instance);
+        List<JavaProcess> more = moreInstances.computeIfAbsent(service, key -> new ArrayList<>());
+        int instance = more.size() + 1;
+        more.add(process(service, port, service.module() + "-" + (instance + 1)).start());
+        morePorts.computeIfAbsent(service, key -> new ArrayList<>()).add(port);
+        awaitReady(service, instance);
     }
 
-    private JavaProcess orchestratorProcess(int instance) {
-        return instance == 0 ? processes.get(Service.ORCHESTRATOR) : moreOrchestrators.get(instance - 1);
+    private JavaProcess process(Service service, int instance) {
+        return instance == 0
+                ? processes.get(service)
+                : moreInstances.get(service).get(instance - 1);
     }
 
-    private void awaitOrchestratorReady(int instance) {
-        int port = instance == 0 ? ports.get(Service.ORCHESTRATOR) : moreOrchestratorPorts.get(instance - 1);
-        orchestratorProcess(instance)
-                .awaitHealthy(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"), START_TIMEOUT);
+    private int port(Service service, int instance) {
+        return instance == 0 ? ports.get(service) : morePorts.get(service).get(instance - 1);
     }
 
     private void awaitReady(Service service) {
-        processes
-                .get(service)
+        awaitReady(service, 0);
+    }
+
+    private void awaitReady(Service service, int instance) {
+        process(service, instance)
                 .awaitHealthy(
-                        URI.create("http://127.0.0.1:" + ports.get(service) + "/actuator/health/readiness"),
+                        URI.create("http://127.0.0.1:" + port(service, instance) + "/actuator/health/readiness"),
                         START_TIMEOUT);
     }
 
