@@ -187,6 +187,26 @@ wait_until() {
   done
 }
 
+# launch_detached PIDFILE LOG COMMAND...
+#   Starts COMMAND in a session of its own (setsid), every standard stream redirected (output
+#   appended to LOG), so a caller reading this script's output is not held open. An inner shell
+#   writes its own pid to PIDFILE and then becomes COMMAND, so PIDFILE names the server's JVM.
+#   Fails when the pid file has not appeared after 5 s.
+launch_detached() {
+  local pidfile="$1" log="$2"
+  shift 2
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
+  setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' sagaline-server "$pidfile" "$@" \
+    </dev/null >>"$log" 2>&1 9>&- &
+  disown "$!" 2>/dev/null || true
+  local i
+  for i in $(seq 1 50); do
+    [ -s "$pidfile" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # Waits up to $2 seconds for process $1 to disappear (it may be exiting after kill -9).
 wait_for_exit() {
   local pid="$1" limit=$(($2 * 5)) i=0
@@ -647,23 +667,12 @@ kafka_start() {
   printf '\n===== %s infra/local/start =====\n' "$(date '+%Y-%m-%d %H:%M:%S')" >>"$KAFKA_LOG"
   kafka_format_if_needed
   info "starting Kafka (data $KAFKA_LOG_DIR, log $KAFKA_LOG)"
-  # setsid: the broker leaves the caller's session and process group; all of its standard
-  # streams are redirected, so a caller reading this script's output is not held open.
-  # The inner shell writes its own pid and then becomes java, so the pid file names the JVM.
-  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' sagaline-kafka "$KAFKA_PID_FILE" \
+  launch_detached "$KAFKA_PID_FILE" "$KAFKA_LOG" \
     "$JAVA" -Xms128m -Xmx"$SAGALINE_KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true -Dkafka.logs.dir="$KAFKA_ROOT" \
     -Dlog4j2.configurationFile="$SAGALINE_LOCAL_DIR/kafka/log4j2.xml" \
     -cp "$KAFKA_CP" kafka.Kafka "$KAFKA_PROPERTIES" \
-    </dev/null >>"$KAFKA_LOG" 2>&1 9>&- &
-  disown "$!" 2>/dev/null || true
-  local i
-  for i in $(seq 1 50); do
-    [ -s "$KAFKA_PID_FILE" ] && break
-    sleep 0.1
-  done
-  [ -s "$KAFKA_PID_FILE" ] || die "the Kafka process did not start; see $KAFKA_LOG"
+    || die "the Kafka process did not start; see $KAFKA_LOG"
   if ! wait_until "waiting for Kafka on 127.0.0.1:$SAGALINE_KAFKA_PORT" "$SAGALINE_START_TIMEOUT" "$KAFKA_LOG" kafka_ready kafka_alive; then
     if kafka_alive; then
       echo "stopping the Kafka broker that did not become ready (pid $(kafka_pid))" >&2

@@ -153,19 +153,13 @@ connect_start_worker() {
   connect_write_properties "$n"
   printf '\n===== %s infra/local/start =====\n' "$(date '+%Y-%m-%d %H:%M:%S')" >>"$log"
   info "starting Connect worker $n (log $log)"
-  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
+  # The connector files read the host and the password from the worker's environment.
   SAGALINE_RELAY_HOST="${SAGALINE_RELAY_HOST:-127.0.0.1}" SAGALINE_RELAY_PASSWORD="$SAGALINE_RELAY_DB_PASSWORD" \
-    setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' sagaline-connect "$dir/connect.pid" \
+    launch_detached "$dir/connect.pid" "$log" \
     "$JAVA" -Xms64m -Xmx"$SAGALINE_CONNECT_HEAP" -XX:+UseSerialGC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$SAGALINE_LOCAL_DIR/connect/log4j2.xml" \
     -cp "$CONNECT_CP" org.apache.kafka.connect.cli.ConnectDistributed "$dir/worker.properties" \
-    </dev/null >>"$log" 2>&1 9>&- &
-  disown "$!" 2>/dev/null || true
-  local i
-  for i in $(seq 1 50); do
-    [ -s "$dir/connect.pid" ] && break
-    sleep 0.1
-  done
+    || die "Connect worker $n did not start; see $log"
   CONNECT_WAITING="$n"
   if ! wait_until "waiting for Connect worker $n on http://127.0.0.1:$port" "$SAGALINE_START_TIMEOUT" "$log" connect_ready connect_alive; then
     connect_alive && kill -KILL "$(connect_pid "$n")" 2>/dev/null

@@ -3,7 +3,6 @@ package io.sagaline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaline.e2e.OrderStream.Accepted;
-import io.sagaline.e2e.OrderStream.Kind;
 import io.sagaline.e2e.Shop.Placed;
 import io.sagaline.messaging.MessageHeaders;
 import io.sagaline.messaging.Topics;
@@ -12,13 +11,10 @@ import io.sagaline.testing.TestConnect;
 import io.sagaline.testing.TestInfrastructure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,30 +149,18 @@ class ConnectRelayIT {
                         + " (absorbed by the inboxes); %d dead letters%n",
                 what,
                 orders.size(),
-                byKind(orders),
+                OrderStream.byKind(orders),
                 outcomes.statuses(orders),
                 outcomes.slowestSagaSeconds(orders),
                 sent.size(),
                 repeated,
                 deadLetters);
 
-        assertThat(outcomes.wrong(orders))
-                .as("sagas of the stream that did not end as their order calls for")
-                .isEmpty();
-        assertThat(outcomes.ordersInAll())
-                .as("orders in the orchestrator: each accepted one once")
-                .isEqualTo(placed.stream().map(Placed::orderId).distinct().count());
-        assertThat(deadLetters).as("messages dead-lettered").isZero();
-        assertThat(invariants.violations(placed)).isEmpty();
+        outcomes.assertEndedRight(orders, placed, deadLetters, invariants);
     }
 
     private static String messageId(ConsumerRecord<String, String> record) {
         var header = record.headers().lastHeader(MessageHeaders.MESSAGE_ID);
         return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static Map<Kind, Long> byKind(List<Accepted> orders) {
-        return orders.stream()
-                .collect(Collectors.groupingBy(Accepted::kind, () -> new EnumMap<>(Kind.class), Collectors.counting()));
     }
 }

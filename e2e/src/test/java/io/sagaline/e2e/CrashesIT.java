@@ -12,7 +12,6 @@ import io.sagaline.testing.TestRelay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -246,7 +245,7 @@ class CrashesIT {
                         + " %d dead letters%n",
                 component,
                 orders.size(),
-                byKind(orders),
+                OrderStream.byKind(orders),
                 stream.failedAttempts(),
                 stream.replays(),
                 seconds(backAt - crashedAt),
@@ -259,16 +258,7 @@ class CrashesIT {
                 outcomes.slowestSagaSeconds(orders),
                 deadLetters);
 
-        assertThat(outcomes.wrong(orders))
-                .as("sagas of the stream that did not end as their order calls for")
-                .isEmpty();
-        assertThat(outcomes.ordersInAll())
-                .as("orders in the orchestrator: each accepted one once, none twice for a POST sent again")
-                .isEqualTo(placed.stream().map(Placed::orderId).distinct().count());
-        assertThat(deadLetters)
-                .as("messages dead-lettered: a crash may delay a message, never make it unhandleable")
-                .isZero();
-        assertThat(invariants.violations(placed)).isEmpty();
+        outcomes.assertEndedRight(orders, placed, deadLetters, invariants);
     }
 
     private static Placed placedOrder(Future<Placed> placing) {
@@ -296,11 +286,6 @@ class CrashesIT {
                         + " AND deadline < updated_at + interval '1 minute' AND deadline < " + deadline)
                 .query(Long.class)
                 .single();
-    }
-
-    private static Map<Kind, Long> byKind(List<Accepted> orders) {
-        return orders.stream()
-                .collect(Collectors.groupingBy(Accepted::kind, () -> new EnumMap<>(Kind.class), Collectors.counting()));
     }
 
     private static double seconds(long nanos) {

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Two instances of every service (orchestrator and participants) beside the relay, each kind in
  * one consumer group: orders must spread over the instances, and with one instance of each kind
- * killed with {@code SIGKILL} in turn while orders stream, every saga must still end as its order
- * calls for, nothing may be dead-lettered, and the invariant checker must find nothing wrong.
+ * (and then the relay) killed with {@code SIGKILL} in turn while orders stream, every saga must
+ * still end as its order calls for, nothing may be dead-lettered, and the invariant checker must
+ * find nothing wrong.
  *
  * <p>About four minutes on two cores, eleven JVMs: tagged {@value CrashesIT#SLOW}, run with {@code
  * -Pslow-e2e}.
@@ -100,6 +101,13 @@ class ManyInstancesIT {
                         service.module(), (System.nanoTime() - killedAt) / 1e9);
                 startedSoFar = current.started();
             }
+            // The relay runs once per slot: it is the one instance of its kind.
+            long killedAt = System.nanoTime();
+            system.relay().kill9();
+            current.awaitStarted(startedSoFar + WHILE_DOWN);
+            system.relay().restart();
+            System.out.printf(
+                    "[instances] the relay killed and back after %.1f s%n", (System.nanoTime() - killedAt) / 1e9);
         });
     }
 
@@ -130,14 +138,7 @@ class ManyInstancesIT {
                 "[instances] %s: %d orders; sagas %s; slowest %.1f s; %d dead letters%n",
                 what, orders.size(), outcomes.statuses(orders), outcomes.slowestSagaSeconds(orders), deadLetters);
 
-        assertThat(outcomes.wrong(orders))
-                .as("sagas of the stream that did not end as their order calls for")
-                .isEmpty();
-        assertThat(outcomes.ordersInAll())
-                .as("orders in the orchestrator: each accepted one once, none twice for a POST sent again")
-                .isEqualTo(placed.stream().map(Placed::orderId).distinct().count());
-        assertThat(deadLetters).as("messages dead-lettered").isZero();
-        assertThat(invariants.violations(placed)).isEmpty();
+        outcomes.assertEndedRight(orders, placed, deadLetters, invariants);
         return orders;
     }
 
@@ -154,12 +155,23 @@ class ManyInstancesIT {
         return all;
     }
 
-    /** The sum over the instance's consumers of their client-level count (not the per-topic ones). */
+    /**
+     * The records the instance's consumers have taken. Kafka reports each consumer's count in all
+     * and per topic under one name; Prometheus keeps only the series of the tag keys it saw first,
+     * which differs from one process to the next, so whichever of the two sums is there counts.
+     */
     private static double consumed(String prometheus) {
-        return prometheus
-                .lines()
-                .filter(line -> line.startsWith(CONSUMED) && !line.contains("topic=\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        double inAll = 0;
+        double perTopic = 0;
+        for (String line :
+                prometheus.lines().filter(line -> line.startsWith(CONSUMED)).toList()) {
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.contains("topic=\"")) {
+                perTopic += value;
+            } else {
+                inAll += value;
+            }
+        }
+        return Math.max(inAll, perTopic);
     }
 }

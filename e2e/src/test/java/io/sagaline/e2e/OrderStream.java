@@ -6,6 +6,7 @@ import io.sagaline.e2e.Shop.Placed;
 import io.sagaline.testing.ApiClient;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,6 +111,12 @@ final class OrderStream implements AutoCloseable {
      * instances, each POST goes to the next one, as behind a load balancer, and one that fails is
      * sent again to the next.
      */
+    /** How many of {@code orders} there are of each kind, for a test's report. */
+    static Map<Kind, Long> byKind(List<Accepted> orders) {
+        return orders.stream()
+                .collect(Collectors.groupingBy(Accepted::kind, () -> new EnumMap<>(Kind.class), Collectors.counting()));
+    }
+
     static OrderStream start(Sagaline system, int perSecond) {
         var stream = new OrderStream(system.orchestrators());
         stream.ticker.scheduleAtFixedRate(stream::placeNext, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);

@@ -1,13 +1,16 @@
 package io.sagaline.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sagaline.e2e.OrderStream.Accepted;
 import io.sagaline.e2e.OrderStream.Kind;
+import io.sagaline.e2e.Shop.Placed;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +56,26 @@ final class StreamOutcomes {
             throw new AssertionError(
                     what + " not final within " + timeout.toSeconds() + " s; unfinished: " + unfinished(sagas), e);
         }
+    }
+
+    /**
+     * What every stream of orders must end with, however it was disturbed: each saga as its order
+     * calls for, each accepted order in the orchestrator once (a POST sent again with its key
+     * placed nothing twice), no message dead-lettered ({@code deadLetters}, counted by the caller
+     * before any later stream adds to it), and the invariant checker's agreement over {@code
+     * placed}, every order placed so far.
+     */
+    void assertEndedRight(List<Accepted> orders, Collection<Placed> placed, long deadLetters, Invariants invariants) {
+        assertThat(wrong(orders))
+                .as("sagas of the stream that did not end as their order calls for")
+                .isEmpty();
+        assertThat(ordersInAll())
+                .as("orders in the orchestrator: each accepted one once, none twice for a POST sent again")
+                .isEqualTo(placed.stream().map(Placed::orderId).distinct().count());
+        assertThat(deadLetters)
+                .as("messages dead-lettered: a crash may delay a message, never make it unhandleable")
+                .isZero();
+        assertThat(invariants.violations(placed)).isEmpty();
     }
 
     /** Every order whose saga did not end as its kind calls for, with how it ended instead. */
