@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,7 +66,7 @@ class ManyInstancesIT {
     void spreadsTheWorkOverEveryInstance() {
         List<double[]> before = consumedByInstance();
 
-        List<Accepted> orders = stream("no fault", 60, () -> {});
+        List<Accepted> orders = stream("no fault", 60, stream -> {});
 
         List<String> idle = new ArrayList<>();
         List<double[]> after = consumedByInstance();
@@ -89,43 +90,38 @@ class ManyInstancesIT {
     @Test
     @Order(2)
     void endsEverySagaWhileOneInstanceOfEachKindIsKilledInTurn() {
-        stream("one instance of each kind killed in turn", 20, () -> {
+        stream("one instance of each kind killed in turn", 20, stream -> {
             for (Service service : Service.values()) {
-                int startedBefore = startedSoFar;
+                int startedBefore = stream.started();
                 long killedAt = System.nanoTime();
                 system.kill9(service, 1);
-                current.awaitStarted(startedBefore + WHILE_DOWN);
+                stream.awaitStarted(startedBefore + WHILE_DOWN);
                 system.restart(service, 1);
                 System.out.printf(
                         "[instances] %s instance 2 killed and back after %.1f s%n",
                         service.module(), (System.nanoTime() - killedAt) / 1e9);
-                startedSoFar = current.started();
             }
             // The relay runs once per slot: it is the one instance of its kind.
+            int startedBefore = stream.started();
             long killedAt = System.nanoTime();
             system.relay().kill9();
-            current.awaitStarted(startedSoFar + WHILE_DOWN);
+            stream.awaitStarted(startedBefore + WHILE_DOWN);
             system.relay().restart();
             System.out.printf(
                     "[instances] the relay killed and back after %.1f s%n", (System.nanoTime() - killedAt) / 1e9);
         });
     }
 
-    private static OrderStream current;
-    private static int startedSoFar;
-
     /**
      * Streams orders; once {@code before} are under way does {@code fault}, then {@code before}
      * more; waits until every saga is final and checks each of them and the whole system.
      */
-    private static List<Accepted> stream(String what, int before, Runnable fault) {
+    private static List<Accepted> stream(String what, int before, Consumer<OrderStream> fault) {
         List<Accepted> orders;
         try (OrderStream stream = OrderStream.start(system, ORDERS_PER_SECOND)) {
-            current = stream;
             try {
                 stream.awaitStarted(before);
-                startedSoFar = stream.started();
-                fault.run();
+                fault.accept(stream);
                 stream.awaitStarted(stream.started() + before);
                 orders = stream.stop();
             } finally {
